@@ -1,0 +1,59 @@
+package io.qwen3vl.models.checkpoint;
+
+/** IEEE 754 binary16 conversions (round to nearest-even), available on Java 17 without Float.float16ToFloat. */
+public final class HalfFloat {
+    private HalfFloat() {
+    }
+
+    public static float toFloat(short half) {
+        int h = half & 0xFFFF;
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >>> 10) & 0x1F;
+        int mant = h & 0x3FF;
+        if (exp == 0x1F) {
+            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            if (mant == 0) {
+                return Float.intBitsToFloat(sign);
+            }
+            float v = mant * 0x1p-24f;
+            return sign != 0 ? -v : v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    public static short fromFloat(float value) {
+        int f = Float.floatToRawIntBits(value);
+        int sign = (f >>> 16) & 0x8000;
+        int abs = f & 0x7FFFFFFF;
+        if (abs >= 0x7F800000) { // inf or nan
+            return (short) (sign | 0x7C00 | (abs > 0x7F800000 ? 0x200 : 0));
+        }
+        if (abs >= 0x477FF000) { // rounds to >= 65520: overflow to inf
+            return (short) (sign | 0x7C00);
+        }
+        if (abs < 0x38800000) { // subnormal half or zero
+            int shift = 113 - (abs >>> 23);
+            if (shift > 24) {
+                return (short) sign;
+            }
+            int mant = (abs & 0x7FFFFF) | 0x800000;
+            int halfMant = mant >>> (shift + 13);
+            int rem = mant & ((1 << (shift + 13)) - 1);
+            int halfway = 1 << (shift + 12);
+            if (rem > halfway || (rem == halfway && (halfMant & 1) != 0)) {
+                halfMant++;
+            }
+            return (short) (sign | halfMant);
+        }
+        int exp = (abs >>> 23) - 112;
+        int mant = abs & 0x7FFFFF;
+        int half = (exp << 10) | (mant >>> 13);
+        int rem = mant & 0x1FFF;
+        if (rem > 0x1000 || (rem == 0x1000 && (half & 1) != 0)) {
+            half++;
+        }
+        return (short) (sign | half);
+    }
+}
