@@ -1,0 +1,37 @@
+package io.qwen3vl.models.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/** The activation functions Qwen3-VL configs name, composed from DJL primitives where DJL lacks them. */
+public final class Activations {
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+    private static final float INV_SQRT_2 = (float) (1.0 / Math.sqrt(2.0));
+
+    private Activations() {
+    }
+
+    /** Applies the activation named by a config's {@code hidden_act}. */
+    public static NDArray apply(String name, NDArray x) {
+        return switch (name) {
+            case "silu", "swish" -> silu(x);
+            case "gelu_pytorch_tanh", "gelu_new", "gelu_fast" -> geluTanh(x);
+            case "gelu" -> geluErf(x);
+            default -> throw new IllegalArgumentException("unsupported hidden_act '" + name + "'");
+        };
+    }
+
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /** GELU in its tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+    public static NDArray geluTanh(NDArray x) {
+        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(SQRT_2_OVER_PI);
+        return x.mul(0.5f).mul(inner.tanh().add(1f));
+    }
+
+    /** Exact GELU: 0.5·x·(1 + erf(x/√2)). */
+    public static NDArray geluErf(NDArray x) {
+        return x.mul(0.5f).mul(x.mul(INV_SQRT_2).erf().add(1f));
+    }
+}
