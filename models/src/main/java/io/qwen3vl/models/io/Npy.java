@@ -56,9 +56,6 @@ public final class Npy {
         if (!d.find() || !o.find() || !s.find()) {
             throw new IOException(file + ": malformed .npy header: " + header.trim());
         }
-        if (o.group(1).equals("True")) {
-            throw new IOException(file + ": Fortran-ordered .npy arrays are not supported");
-        }
         String descr = d.group(1);
         if (!descr.equals("<f4") && !descr.equals("<i8")) {
             throw new IOException(file + ": unsupported .npy dtype " + descr + " (expected <f4 or <i8)");
@@ -71,7 +68,36 @@ public final class Npy {
         if (data.remaining() != expected) {
             throw new IOException(file + ": .npy data is " + data.remaining() + " bytes, shape needs " + expected);
         }
+        if (o.group(1).equals("True")) {
+            data = toCOrder(data, shape, descr.equals("<i8") ? 8 : 4);
+        }
         return new Npy(descr, shape, data);
+    }
+
+    /** Reorders a column-major (Fortran) payload into row-major order. */
+    private static ByteBuffer toCOrder(ByteBuffer fortran, long[] shape, int elementBytes) {
+        int n = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        ByteBuffer out = ByteBuffer.allocate(n * elementBytes).order(ByteOrder.LITTLE_ENDIAN);
+        int[] index = new int[shape.length];
+        for (int c = 0; c < n; c++) {
+            // c walks row-major order; compute the column-major offset of the same element.
+            int f = 0;
+            int stride = 1;
+            for (int d = 0; d < shape.length; d++) {
+                f += index[d] * stride;
+                stride *= (int) shape[d];
+            }
+            for (int b = 0; b < elementBytes; b++) {
+                out.put(c * elementBytes + b, fortran.get(f * elementBytes + b));
+            }
+            for (int d = shape.length - 1; d >= 0; d--) {
+                if (++index[d] < shape[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+        return out;
     }
 
     /** Writes a float32 array in .npy v1 format (for debugging dumps). */

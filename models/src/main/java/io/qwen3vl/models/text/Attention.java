@@ -1,0 +1,87 @@
+package io.qwen3vl.models.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.config.TextConfig;
+import io.qwen3vl.models.nn.Linear;
+import io.qwen3vl.models.nn.RmsNorm;
+
+/**
+ * Grouped-query self-attention of the Qwen3 decoder: per-head RMSNorm on queries and keys before
+ * the rotary embedding, keys/values shared by {@code heads / kvHeads} query heads. Query heads of one
+ * group are folded into the row axis so each group attends with one batched matmul over its shared
+ * keys, without materialising repeated keys and values.
+ */
+final class Attention {
+    private final Linear qProj;
+    private final Linear kProj;
+    private final Linear vProj;
+    private final Linear oProj;
+    private final RmsNorm qNorm;
+    private final RmsNorm kNorm;
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final float scaling;
+
+    Attention(Checkpoint ckpt, String prefix, TextConfig config, NDManager manager, DataType dtype) {
+        qProj = Linear.load(ckpt, prefix + "q_proj", manager, dtype);
+        kProj = Linear.load(ckpt, prefix + "k_proj", manager, dtype);
+        vProj = Linear.load(ckpt, prefix + "v_proj", manager, dtype);
+        oProj = Linear.load(ckpt, prefix + "o_proj", manager, dtype);
+        qNorm = new RmsNorm(ckpt.load(prefix + "q_norm.weight", manager, dtype), config.rmsNormEps());
+        kNorm = new RmsNorm(ckpt.load(prefix + "k_norm.weight", manager, dtype), config.rmsNormEps());
+        heads = config.numAttentionHeads();
+        kvHeads = config.numKeyValueHeads();
+        headDim = config.headDim();
+        scaling = (float) (1.0 / Math.sqrt(headDim));
+    }
+
+    /**
+     * @param x      hidden states {@code [L, hidden]} of the new tokens
+     * @param cos    rotary table {@code [L, headDim]}
+     * @param sin    rotary table {@code [L, headDim]}
+     * @param mask   additive causal mask {@code [L, past+L]}, or null when L == 1
+     */
+    NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache, int layer) {
+        long len = x.getShape().get(0);
+        NDArray q = projectHeads(qProj, qNorm, x, heads, len);
+        NDArray k = projectHeads(kProj, kNorm, x, kvHeads, len);
+        NDArray v = vProj.forward(x).reshape(len, kvHeads, headDim).transpose(1, 0, 2);
+        q = InterleavedMRope.apply(q, cos, sin);
+        k = InterleavedMRope.apply(k, cos, sin);
+
+        NDArray[] kv = cache.append(layer, k, v);
+        NDArray keys = kv[0];
+        NDArray values = kv[1];
+        long total = keys.getShape().get(1);
+        int groups = heads / kvHeads;
+
+        // [heads, L, d] -> [kvHeads, groups*L, d]: head h uses kv head h / groups.
+        NDArray qg = q.reshape(kvHeads, groups * len, headDim);
+        NDArray scores = qg.matMul(keys.transpose(0, 2, 1)).mul(scaling);
+        if (scores.getDataType() != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false);
+        }
+        if (mask != null) {
+            scores = scores.reshape(kvHeads, groups, len, total).add(mask).reshape(kvHeads, groups * len, total);
+        }
+        NDArray probs = scores.softmax(-1);
+        if (probs.getDataType() != values.getDataType()) {
+            probs = probs.toType(values.getDataType(), false);
+        }
+        NDArray out = probs.matMul(values) // [kvHeads, groups*L, d]
+                .reshape(heads, len, headDim)
+                .transpose(1, 0, 2)
+                .reshape(len, (long) heads * headDim);
+        return oProj.forward(out);
+    }
+
+    private NDArray projectHeads(Linear proj, RmsNorm norm, NDArray x, int n, long len) {
+        NDArray h = proj.forward(x).reshape(new Shape(len, n, headDim));
+        return norm.forward(h).transpose(1, 0, 2);
+    }
+}

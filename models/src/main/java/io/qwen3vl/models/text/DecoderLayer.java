@@ -1,0 +1,31 @@
+package io.qwen3vl.models.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.config.TextConfig;
+import io.qwen3vl.models.nn.RmsNorm;
+
+/** One pre-norm transformer layer of the Qwen3 decoder. */
+final class DecoderLayer {
+    private final RmsNorm inputNorm;
+    private final Attention attention;
+    private final RmsNorm postAttentionNorm;
+    private final Mlp mlp;
+    private final int index;
+
+    DecoderLayer(Checkpoint ckpt, String prefix, int index, TextConfig config, NDManager manager, DataType dtype) {
+        this.index = index;
+        inputNorm = new RmsNorm(ckpt.load(prefix + "input_layernorm.weight", manager, dtype), config.rmsNormEps());
+        attention = new Attention(ckpt, prefix + "self_attn.", config, manager, dtype);
+        postAttentionNorm = new RmsNorm(
+                ckpt.load(prefix + "post_attention_layernorm.weight", manager, dtype), config.rmsNormEps());
+        mlp = new Mlp(ckpt, prefix + "mlp.", config, manager, dtype);
+    }
+
+    NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
+        NDArray h = x.add(attention.forward(inputNorm.forward(x), cos, sin, mask, cache, index));
+        return h.add(mlp.forward(postAttentionNorm.forward(h)));
+    }
+}

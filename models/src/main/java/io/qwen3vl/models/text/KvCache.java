@@ -1,0 +1,77 @@
+package io.qwen3vl.models.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Keys and values of every decoder layer, preallocated once per request for the whole sequence
+ * ({@code [kvHeads, capacity, headDim]} per layer) so decoding never reallocates or concatenates.
+ * Owned by the request's NDManager; closing that manager frees it.
+ */
+public final class KvCache {
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private final int capacity;
+    private int length;
+
+    public KvCache(int layers, int kvHeads, int headDim, int capacity, DataType dtype, NDManager manager) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("KV cache capacity must be positive, got " + capacity);
+        }
+        this.capacity = capacity;
+        keys = new NDArray[layers];
+        values = new NDArray[layers];
+        Shape shape = new Shape(kvHeads, capacity, headDim);
+        for (int i = 0; i < layers; i++) {
+            keys[i] = manager.zeros(shape, dtype);
+            values[i] = manager.zeros(shape, dtype);
+        }
+    }
+
+    /** Tokens already stored (the position the next token is written at). */
+    public int length() {
+        return length;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Writes {@code k, v [kvHeads, n, headDim]} of one layer at the current end and returns views of
+     * everything stored for that layer so far, including them.
+     */
+    NDArray[] append(int layer, NDArray k, NDArray v) {
+        int n = (int) k.getShape().get(1);
+        int end = length + n;
+        if (end > capacity) {
+            throw new IllegalStateException("KV cache full: " + end + " tokens > capacity " + capacity);
+        }
+        NDIndex slot = new NDIndex(":, {}:{}, :", length, end);
+        keys[layer].set(slot, k);
+        values[layer].set(slot, v);
+        NDIndex filled = new NDIndex(":, :{}, :", end);
+        NDArray keyView = keys[layer].get(filled);
+        NDArray valueView = values[layer].get(filled);
+        // The views belong to the step, not to the cache: freed with the step's scope.
+        keyView.attach(k.getManager());
+        valueView.attach(k.getManager());
+        return new NDArray[] {keyView, valueView};
+    }
+
+    /** Called once all layers have appended a step's tokens. */
+    void advance(int n) {
+        length += n;
+    }
+
+    /** Forgets everything after {@code newLength} tokens (e.g. to reuse a prompt prefix). */
+    public void truncate(int newLength) {
+        if (newLength < 0 || newLength > length) {
+            throw new IllegalArgumentException("cannot truncate cache of " + length + " tokens to " + newLength);
+        }
+        length = newLength;
+    }
+}

@@ -1,0 +1,28 @@
+package io.qwen3vl.models.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.config.TextConfig;
+import io.qwen3vl.models.nn.Activations;
+import io.qwen3vl.models.nn.Linear;
+
+/** The SwiGLU feed-forward block: {@code down(act(gate(x)) · up(x))}. */
+final class Mlp {
+    private final Linear gate;
+    private final Linear up;
+    private final Linear down;
+    private final String act;
+
+    Mlp(Checkpoint ckpt, String prefix, TextConfig config, NDManager manager, DataType dtype) {
+        gate = Linear.load(ckpt, prefix + "gate_proj", manager, dtype);
+        up = Linear.load(ckpt, prefix + "up_proj", manager, dtype);
+        down = Linear.load(ckpt, prefix + "down_proj", manager, dtype);
+        act = config.hiddenAct();
+    }
+
+    NDArray forward(NDArray x) {
+        return down.forward(Activations.apply(act, gate.forward(x)).mul(up.forward(x)));
+    }
+}

@@ -1,0 +1,134 @@
+package io.qwen3vl.models.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.config.TextConfig;
+import io.qwen3vl.models.nn.Linear;
+import io.qwen3vl.models.nn.RmsNorm;
+
+/**
+ * The Qwen3 language model of Qwen3-VL: token embeddings, decoder layers with Interleaved-MRoPE,
+ * the final norm and the LM head (tied to the embeddings or separate).
+ *
+ * <p>Weights live in the manager given to {@link #load}; every activation lives in the manager of
+ * the arrays passed to {@link #forward}, so a caller that runs each step in its own sub-manager
+ * frees all of that step's native memory when the sub-manager closes.
+ */
+public final class TextDecoder {
+    public static final String PREFIX = "model.language_model.";
+
+    private final TextConfig config;
+    private final DataType dtype;
+    private final NDArray embedTokens;
+    private final DecoderLayer[] layers;
+    private final RmsNorm norm;
+    private final Linear lmHead;
+    private final InterleavedMRope rope;
+
+    private TextDecoder(TextConfig config, DataType dtype, NDArray embedTokens, DecoderLayer[] layers,
+                        RmsNorm norm, Linear lmHead) {
+        this.config = config;
+        this.dtype = dtype;
+        this.embedTokens = embedTokens;
+        this.layers = layers;
+        this.norm = norm;
+        this.lmHead = lmHead;
+        this.rope = new InterleavedMRope(config);
+    }
+
+    public static TextDecoder load(Checkpoint ckpt, TextConfig config, NDManager manager, DataType dtype) {
+        NDArray embed = ckpt.load(PREFIX + "embed_tokens.weight", manager, dtype);
+        DecoderLayer[] layers = new DecoderLayer[config.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new DecoderLayer(ckpt, PREFIX + "layers." + i + ".", i, config, manager, dtype);
+        }
+        RmsNorm norm = new RmsNorm(ckpt.load(PREFIX + "norm.weight", manager, dtype), config.rmsNormEps());
+        Linear head;
+        if (ckpt.contains("lm_head.weight") && !config.tieWordEmbeddings()) {
+            head = Linear.load(ckpt, "lm_head", manager, dtype);
+        } else {
+            head = new Linear(embed, null);
+        }
+        return new TextDecoder(config, dtype, embed, layers, norm, head);
+    }
+
+    public TextConfig config() {
+        return config;
+    }
+
+    public DataType dtype() {
+        return dtype;
+    }
+
+    /** A cache able to hold {@code capacity} tokens of this model, owned by {@code manager}. */
+    public KvCache newCache(int capacity, NDManager manager) {
+        return new KvCache(config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(), capacity,
+                dtype, manager);
+    }
+
+    /** Token embeddings {@code [L, hidden]} in {@code scope}. */
+    public NDArray embed(int[] ids, NDManager scope) {
+        long[] idx = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + ids[i] + " outside the vocabulary of "
+                        + config.vocabSize());
+            }
+            idx[i] = ids[i];
+        }
+        NDArray rows = embedTokens.get(scope.create(idx));
+        rows.attach(scope); // gathered rows would otherwise belong to the weights' manager
+        return rows;
+    }
+
+    /**
+     * Runs the decoder over new tokens appended to {@code cache}.
+     *
+     * @param embeds    input embeddings {@code [L, hidden]} (text embeddings with vision features scattered in)
+     * @param positions 3-D position ids {@code [3][L]} (temporal, height, width)
+     * @param deepStack features to add after the first decoder layers, or null
+     * @return the final-normed hidden states {@code [L, hidden]}
+     */
+    public NDArray forward(NDArray embeds, long[][] positions, KvCache cache, DeepStackInjection deepStack) {
+        NDManager scope = embeds.getManager();
+        int len = (int) embeds.getShape().get(0);
+        if (positions.length != 3 || positions[0].length != len) {
+            throw new IllegalArgumentException("positions must be [3][" + len + "]");
+        }
+        NDList cosSin = rope.cosSin(positions, scope);
+        NDArray cos = cosSin.get(0);
+        NDArray sin = cosSin.get(1);
+        NDArray mask = len > 1 ? causalMask(cache.length(), len, scope) : null;
+        NDArray h = embeds.getDataType() == dtype ? embeds : embeds.toType(dtype, false);
+        for (int i = 0; i < layers.length; i++) {
+            h = layers[i].forward(h, cos, sin, mask, cache);
+            if (deepStack != null) {
+                h = deepStack.inject(i, h);
+            }
+        }
+        cache.advance(len);
+        return norm.forward(h);
+    }
+
+    /** Float32 logits {@code [rows, vocab]} for final hidden states {@code [rows, hidden]}. */
+    public NDArray logits(NDArray hidden) {
+        NDArray logits = lmHead.forward(hidden);
+        return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+    }
+
+    /** Additive mask letting new token i (absolute position past+i) see positions 0..past+i. */
+    private static NDArray causalMask(int past, int len, NDManager scope) {
+        int total = past + len;
+        float[] mask = new float[len * total];
+        for (int i = 0; i < len; i++) {
+            for (int j = past + i + 1; j < total; j++) {
+                mask[i * total + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return scope.create(mask, new Shape(len, total));
+    }
+}
