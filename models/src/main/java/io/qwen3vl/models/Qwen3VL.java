@@ -1,0 +1,130 @@
+package io.qwen3vl.models;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.config.ModelConfig;
+import io.qwen3vl.models.text.DeepStackInjection;
+import io.qwen3vl.models.text.KvCache;
+import io.qwen3vl.models.text.TextDecoder;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A loaded Qwen3-VL checkpoint: the language model and (when present) the vision tower, with their
+ * weights in one native scope that {@link #close()} frees. Per-request state (KV cache, activations)
+ * lives in managers the caller creates with {@link #newRequestManager()}.
+ */
+public final class Qwen3VL implements AutoCloseable {
+    private final ModelConfig config;
+    private final Checkpoint checkpoint;
+    private final NDManager weights;
+    private final TextDecoder text;
+    private final DataType dtype;
+
+    private Qwen3VL(ModelConfig config, Checkpoint checkpoint, NDManager weights, TextDecoder text, DataType dtype) {
+        this.config = config;
+        this.checkpoint = checkpoint;
+        this.weights = weights;
+        this.text = text;
+        this.dtype = dtype;
+    }
+
+    /**
+     * Loads the model folder onto {@code device} ("cpu" or "cuda"/"gpu", optionally "cuda:N") with
+     * weights and activations in {@code dtype} (FLOAT32 or FLOAT16).
+     */
+    public static Qwen3VL load(Path modelDir, String device, DataType dtype) {
+        ModelConfig config = ModelConfig.load(modelDir);
+        Device dev = resolveDevice(device);
+        Checkpoint ckpt = Checkpoint.open(modelDir);
+        NDManager weights = NDManager.newBaseManager(dev, "PyTorch");
+        try {
+            TextDecoder text = TextDecoder.load(ckpt, config.text(), weights, dtype);
+            return new Qwen3VL(config, ckpt, weights, text, dtype);
+        } catch (RuntimeException e) {
+            weights.close();
+            ckpt.close();
+            throw e;
+        }
+    }
+
+    /** Maps the CLI's device names onto DJL devices, failing clearly when CUDA is not available. */
+    public static Device resolveDevice(String device) {
+        String d = device == null ? "cpu" : device.trim().toLowerCase(java.util.Locale.ROOT);
+        if (d.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (d.startsWith("cuda") || d.startsWith("gpu")) {
+            int index = d.contains(":") ? Integer.parseInt(d.substring(d.indexOf(':') + 1)) : 0;
+            int gpus = Engine.getEngine("PyTorch").getGpuCount();
+            if (gpus == 0) {
+                throw new IllegalArgumentException("--device " + device + ": no CUDA device is visible to the "
+                        + "PyTorch engine (the bundled natives are CPU-only; run with a CUDA build of "
+                        + "libtorch, e.g. PYTORCH_FLAVOR=cu124 and DJL's native download, on a machine with a GPU)");
+            }
+            if (index >= gpus) {
+                throw new IllegalArgumentException("--device " + device + ": only " + gpus + " CUDA device(s)");
+            }
+            return Device.gpu(index);
+        }
+        throw new IllegalArgumentException("--device must be cpu or cuda[:N], not '" + device + "'");
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public TextDecoder text() {
+        return text;
+    }
+
+    public DataType dtype() {
+        return dtype;
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    /** A manager for one request's KV cache and activations, on the model's device. */
+    public NDManager newRequestManager() {
+        return weights.newSubManager();
+    }
+
+    /**
+     * Text embeddings of {@code ids} with vision embeddings written over the rows at
+     * {@code visionPositions} (in order). Lives in {@code scope}.
+     */
+    public NDArray embed(int[] ids, long[] visionPositions, NDArray visionEmbeds, NDManager scope) {
+        NDArray embeds = text.embed(ids, scope);
+        if (visionPositions != null && visionPositions.length > 0) {
+            if (visionEmbeds == null || visionEmbeds.getShape().get(0) != visionPositions.length) {
+                throw new IllegalArgumentException("vision embeddings do not match the " + visionPositions.length
+                        + " vision positions of the prompt");
+            }
+            NDArray v = visionEmbeds.getDataType() == embeds.getDataType()
+                    ? visionEmbeds : visionEmbeds.toType(embeds.getDataType(), false);
+            embeds.set(new NDIndex("{}", scope.create(visionPositions)), v);
+        }
+        return embeds;
+    }
+
+    /** Runs the decoder over new tokens; see {@link TextDecoder#forward}. */
+    public NDArray forward(NDArray embeds, long[][] positions, KvCache cache, long[] visionPositions,
+                           List<NDArray> deepStack) {
+        DeepStackInjection injection = deepStack == null || deepStack.isEmpty()
+                ? null : new DeepStackInjection(visionPositions, deepStack);
+        return text.forward(embeds, positions, cache, injection);
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+        checkpoint.close();
+    }
+}
