@@ -29,11 +29,18 @@ public final class VisionAttention {
     private final Linear qkv;
     private final Linear proj;
     private final int numHeads;
+    private final long scoreBudgetBytes;
 
     public VisionAttention(Linear qkv, Linear proj, int numHeads) {
+        this(qkv, proj, numHeads, SCORE_BUDGET_BYTES);
+    }
+
+    /** With an explicit score budget (tests use a tiny one to exercise query chunking). */
+    VisionAttention(Linear qkv, Linear proj, int numHeads, long scoreBudgetBytes) {
         this.qkv = qkv;
         this.proj = proj;
         this.numHeads = numHeads;
+        this.scoreBudgetBytes = scoreBudgetBytes;
         long hidden = proj.outFeatures();
         if (qkv.outFeatures() != 3 * hidden || hidden % numHeads != 0) {
             throw new IllegalArgumentException("qkv has " + qkv.outFeatures() + " outputs for hidden " + hidden
@@ -126,7 +133,7 @@ public final class VisionAttention {
         NDArray vs = v.reshape(s, len, numHeads, headDim).transpose(0, 2, 1, 3);
 
         long rowBytes = (long) s * numHeads * len * Float.BYTES;
-        int chunk = (int) Math.max(1, Math.min(len, SCORE_BUDGET_BYTES / rowBytes));
+        int chunk = (int) Math.max(1, Math.min(len, scoreBudgetBytes / rowBytes));
         NDArray context;
         if (chunk >= len) {
             context = attend(qs, kt, vs, scale);

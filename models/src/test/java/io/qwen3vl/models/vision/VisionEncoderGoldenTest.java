@@ -102,6 +102,21 @@ class VisionEncoderGoldenTest {
     }
 
     @Test
+    void videoEqualsItsTemporalPatchesProcessedAsSeparateGrids() throws IOException {
+        GridThw g = grid("video_grid_thw.npy");
+        GridThw frame = new GridThw(1, g.h(), g.w());
+        try (NDManager m = root.newSubManager()) {
+            NDArray vid = array(m, golden("video_pixel_values.npy"));
+            VisionOutput whole = encoder.forward(vid, List.of(g));
+            VisionOutput perFrame = encoder.forward(vid, java.util.Collections.nCopies(g.t(), frame));
+            assertSameRows("embeds", whole.embeds(), perFrame.embeds());
+            for (int i = 0; i < 3; i++) {
+                assertSameRows("deepstack " + i, whole.deepstack().get(i), perFrame.deepstack().get(i));
+            }
+        }
+    }
+
+    @Test
     void twoEqualImagesBatchedTogetherEachMatchTheGolden() throws IOException {
         GridThw g = grid("image_grid_thw.npy");
         try (NDManager m = root.newSubManager()) {
