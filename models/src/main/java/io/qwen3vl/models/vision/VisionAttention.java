@@ -149,9 +149,13 @@ public final class VisionAttention {
         return context.transpose(0, 2, 1, 3).reshape((long) s * len, (long) numHeads * headDim);
     }
 
+    /**
+     * softmax(q·kᵀ·scale)·v. The scale multiplies q ({@code L × head_dim}) rather than the scores
+     * ({@code L × L}): one pass less over the largest tensor, and exact when the scale is a power
+     * of two (head_dim 16 or 64); otherwise it differs from the reference by float rounding only.
+     */
     private static NDArray attend(NDArray q, NDArray kt, NDArray v, float scale) {
-        NDArray scores = q.matMul(kt).mul(scale);
-        return scores.softmax(-1).matMul(v);
+        return q.mul(scale).matMul(kt).softmax(-1).matMul(v);
     }
 
     public int numHeads() {
