@@ -122,6 +122,10 @@ public final class VisionEncoder implements AutoCloseable {
                     + " (expected (" + total + ", " + patchEmbed.patchDim() + "))");
         }
 
+        if (pixelValues.getDataType() != dtype) {
+            throw new IllegalArgumentException("pixel values are " + pixelValues.getDataType()
+                    + " but the vision tower was loaded in " + dtype);
+        }
         NDManager caller = pixelValues.getManager();
         try (NDManager scope = caller.newSubManager()) {
             NDArray x = patchEmbed.forward(pixelValues);
