@@ -1,0 +1,58 @@
+package io.qwen3vl.models.vision;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.nn.Activations;
+import io.qwen3vl.models.nn.LayerNorm;
+import io.qwen3vl.models.nn.Linear;
+import java.util.List;
+
+/**
+ * One pre-norm vision transformer block: {@code x + attn(norm1(x))}, then
+ * {@code x + fc2(act(fc1(norm2(x))))} with the config's {@code hidden_act} (GELU, tanh form, in the
+ * released checkpoints). Both LayerNorms use eps 1e-6.
+ */
+public final class VisionBlock {
+    public static final double NORM_EPS = 1e-6;
+
+    private final LayerNorm norm1;
+    private final VisionAttention attn;
+    private final LayerNorm norm2;
+    private final Linear fc1;
+    private final Linear fc2;
+    private final String hiddenAct;
+
+    public VisionBlock(LayerNorm norm1, VisionAttention attn, LayerNorm norm2, Linear fc1, Linear fc2, String hiddenAct) {
+        this.norm1 = norm1;
+        this.attn = attn;
+        this.norm2 = norm2;
+        this.fc1 = fc1;
+        this.fc2 = fc2;
+        this.hiddenAct = hiddenAct;
+    }
+
+    /** Loads {@code prefix.norm1}, {@code prefix.attn}, {@code prefix.norm2} and {@code prefix.mlp.linear_fc1/2}. */
+    public static VisionBlock load(Checkpoint ckpt, String prefix, int numHeads, String hiddenAct,
+                                   NDManager manager, DataType dtype) {
+        return new VisionBlock(
+                layerNorm(ckpt, prefix + ".norm1", manager, dtype),
+                VisionAttention.load(ckpt, prefix + ".attn", numHeads, manager, dtype),
+                layerNorm(ckpt, prefix + ".norm2", manager, dtype),
+                Linear.load(ckpt, prefix + ".mlp.linear_fc1", manager, dtype),
+                Linear.load(ckpt, prefix + ".mlp.linear_fc2", manager, dtype),
+                hiddenAct);
+    }
+
+    static LayerNorm layerNorm(Checkpoint ckpt, String prefix, NDManager manager, DataType dtype) {
+        return new LayerNorm(ckpt.load(prefix + ".weight", manager, dtype), ckpt.load(prefix + ".bias", manager, dtype),
+                NORM_EPS);
+    }
+
+    public NDArray forward(NDArray x, NDArray cos, NDArray sin, List<VisionAttention.Run> runs) {
+        NDArray h = x.add(attn.forward(norm1.forward(x), cos, sin, runs));
+        NDArray mlp = fc2.forward(Activations.apply(hiddenAct, fc1.forward(norm2.forward(h))));
+        return h.add(mlp);
+    }
+}

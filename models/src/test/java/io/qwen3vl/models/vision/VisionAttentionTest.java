@@ -1,0 +1,106 @@
+package io.qwen3vl.models.vision;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.TestData;
+import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.nn.Linear;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Segment structure of the vision attention, on block 0 of the tiny checkpoint with random inputs. */
+class VisionAttentionTest {
+    private static Checkpoint ckpt;
+    private static NDManager root;
+    private static Linear qkv;
+    private static Linear proj;
+
+    @BeforeAll
+    static void load() {
+        ckpt = Checkpoint.open(TestData.tinyModel());
+        root = NDManager.newBaseManager("PyTorch");
+        qkv = Linear.load(ckpt, "model.visual.blocks.0.attn.qkv", root, DataType.FLOAT32);
+        proj = Linear.load(ckpt, "model.visual.blocks.0.attn.proj", root, DataType.FLOAT32);
+    }
+
+    @AfterAll
+    static void close() {
+        root.close();
+        ckpt.close();
+    }
+
+    @Test
+    void consecutiveSegmentsOfEqualLengthFormOneRun() {
+        List<VisionAttention.Run> runs = VisionAttention.runs(List.of(
+                new GridThw(1, 14, 20), new GridThw(1, 14, 20), new GridThw(4, 6, 8), new GridThw(1, 6, 8),
+                new GridThw(1, 14, 20)));
+        assertEquals(List.of(new VisionAttention.Run(2, 280), new VisionAttention.Run(5, 48),
+                new VisionAttention.Run(1, 280)), runs);
+    }
+
+    @Test
+    void segmentsDoNotAttendToEachOther() {
+        try (NDManager m = root.newSubManager()) {
+            m.getEngine().setRandomSeed(7);
+            NDArray x = m.randomNormal(new Shape(192, 64));
+            GridThw video = new GridThw(4, 6, 8);
+            VisionRotary.Table rot = new VisionRotary(16).forward(List.of(video), 2, m, DataType.FLOAT32);
+            VisionAttention attn = new VisionAttention(qkv, proj, 4);
+            NDArray batched = attn.forward(x, rot.cos(), rot.sin(), VisionAttention.runs(List.of(video)));
+            // Each temporal patch alone, one call per segment: the reference's per-chunk loop.
+            for (int f = 0; f < 4; f++) {
+                String rows = (48 * f) + ":" + (48 * (f + 1));
+                NDArray alone = attn.forward(x.get(rows), rot.cos().get(rows), rot.sin().get(rows),
+                        List.of(new VisionAttention.Run(1, 48)));
+                Closeness.assertClose("temporal patch " + f, alone.getShape().getShape(), alone.toFloatArray(),
+                        batched.get(rows), 1e-5);
+            }
+            // Sensitivity: one segment spanning all four temporal patches gives a different answer.
+            NDArray crossing = attn.forward(x, rot.cos(), rot.sin(), List.of(new VisionAttention.Run(1, 192)));
+            float maxDiff = crossing.sub(batched).abs().max().getFloat();
+            assertTrue(maxDiff > 1e-3, "attention across temporal patches should change the output, max diff " + maxDiff);
+        }
+    }
+
+    @Test
+    void queryChunkedAttentionEqualsOneShot() {
+        try (NDManager m = root.newSubManager()) {
+            m.getEngine().setRandomSeed(11);
+            NDArray x = m.randomNormal(new Shape(192, 64));
+            GridThw video = new GridThw(4, 6, 8);
+            VisionRotary.Table rot = new VisionRotary(16).forward(List.of(video), 2, m, DataType.FLOAT32);
+            List<VisionAttention.Run> runs = VisionAttention.runs(List.of(video));
+            NDArray oneShot = new VisionAttention(qkv, proj, 4).forward(x, rot.cos(), rot.sin(), runs);
+            // one score row of the run is 4 segments × 4 heads × 48 keys × 4 bytes; 5 rows per chunk
+            long budget = 5L * 4 * 4 * 48 * Float.BYTES;
+            NDArray chunked = new VisionAttention(qkv, proj, 4, budget).forward(x, rot.cos(), rot.sin(), runs);
+            Closeness.assertClose("chunked", oneShot.getShape().getShape(), oneShot.toFloatArray(), chunked, 1e-6);
+        }
+    }
+
+    @Test
+    void mergeOrderVisitsEachTwoByTwoGroupContiguously() {
+        MergeOrder o = MergeOrder.of(2, 4, 2);
+        assertArrayEquals(new int[] {0, 0, 1, 1, 0, 0, 1, 1}, o.rows);
+        assertArrayEquals(new int[] {0, 1, 0, 1, 2, 3, 2, 3}, o.cols);
+    }
+
+    @Test
+    void linspaceHitsBothEndsExactlyAndIsSymmetric() {
+        float[] v = VisionPositionEmbedding.linspace(47f, 14);
+        assertEquals(0f, v[0]);
+        assertEquals(47f, v[13]);
+        for (int i = 0; i < 14; i++) {
+            assertEquals(47f - v[13 - i], v[i], 1e-5f, "index " + i);
+        }
+        assertArrayEquals(new float[] {0f}, VisionPositionEmbedding.linspace(47f, 1));
+    }
+}
