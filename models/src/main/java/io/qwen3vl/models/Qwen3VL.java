@@ -11,6 +11,7 @@ import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.text.DeepStackInjection;
 import io.qwen3vl.models.text.KvCache;
 import io.qwen3vl.models.text.TextDecoder;
+import io.qwen3vl.models.vision.VisionEncoder;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,13 +25,16 @@ public final class Qwen3VL implements AutoCloseable {
     private final Checkpoint checkpoint;
     private final NDManager weights;
     private final TextDecoder text;
+    private final VisionEncoder vision;
     private final DataType dtype;
 
-    private Qwen3VL(ModelConfig config, Checkpoint checkpoint, NDManager weights, TextDecoder text, DataType dtype) {
+    private Qwen3VL(ModelConfig config, Checkpoint checkpoint, NDManager weights, TextDecoder text,
+                    VisionEncoder vision, DataType dtype) {
         this.config = config;
         this.checkpoint = checkpoint;
         this.weights = weights;
         this.text = text;
+        this.vision = vision;
         this.dtype = dtype;
     }
 
@@ -45,7 +49,10 @@ public final class Qwen3VL implements AutoCloseable {
         NDManager weights = NDManager.newBaseManager(dev, "PyTorch");
         try {
             TextDecoder text = TextDecoder.load(ckpt, config.text(), weights, dtype);
-            return new Qwen3VL(config, ckpt, weights, text, dtype);
+            // A text-only export of the checkpoint may lack the tower; images then fail clearly on use.
+            VisionEncoder vision = config.vision() != null && ckpt.contains(VisionEncoder.PREFIX + "merger.norm.weight")
+                    ? VisionEncoder.load(ckpt, config.vision(), weights, dtype) : null;
+            return new Qwen3VL(config, ckpt, weights, text, vision, dtype);
         } catch (RuntimeException e) {
             weights.close();
             ckpt.close();
@@ -81,6 +88,15 @@ public final class Qwen3VL implements AutoCloseable {
 
     public TextDecoder text() {
         return text;
+    }
+
+    /** The vision tower; fails clearly for checkpoints without one. */
+    public VisionEncoder vision() {
+        if (vision == null) {
+            throw new IllegalStateException(checkpoint.dir() + ": this checkpoint has no vision tower "
+                    + "(no " + VisionEncoder.PREFIX + "* tensors or no vision_config), so it cannot see images or videos");
+        }
+        return vision;
     }
 
     public DataType dtype() {
