@@ -5,6 +5,7 @@ public final class HalfFloat {
     private HalfFloat() {
     }
 
+    /** The fp32 value of fp16 bits (exact). */
     public static float toFloat(short half) {
         int h = half & 0xFFFF;
         int sign = (h & 0x8000) << 16;
@@ -23,8 +24,13 @@ public final class HalfFloat {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
+    /** The fp16 nearest to {@code value}, ties to even; NaN stays NaN (quiet) and overflow becomes inf. */
     public static short fromFloat(float value) {
-        int f = Float.floatToRawIntBits(value);
+        return fromFloatBits(Float.floatToRawIntBits(value));
+    }
+
+    /** {@link #fromFloat} on raw fp32 bits, for conversion loops that never box or reinterpret. */
+    public static short fromFloatBits(int f) {
         int sign = (f >>> 16) & 0x8000;
         int abs = f & 0x7FFFFFFF;
         if (abs >= 0x7F800000) { // inf or nan
