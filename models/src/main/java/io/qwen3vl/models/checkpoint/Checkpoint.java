@@ -3,16 +3,12 @@ package io.qwen3vl.models.checkpoint;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +27,13 @@ public final class Checkpoint implements AutoCloseable {
     private final List<SafetensorsFile> files;
     private final Map<String, TensorInfo> tensors;
     private final Map<Path, SafetensorsFile> byPath;
+    private final TensorLoader loader = new TensorLoader(TensorLoader.DEFAULT_MAX_CHUNK_BYTES);
 
     private Checkpoint(Path dir, List<SafetensorsFile> files, Map<String, TensorInfo> tensors) {
         this.dir = dir;
         this.files = files;
         this.tensors = tensors;
-        this.byPath = new LinkedHashMap<>();
+        this.byPath = new HashMap<>();
         for (SafetensorsFile f : files) {
             byPath.put(f.path(), f);
         }
@@ -55,39 +52,21 @@ public final class Checkpoint implements AutoCloseable {
         throw new CheckpointException(dir + ": no " + SINGLE_FILE + " or " + INDEX_FILE + " in the model folder");
     }
 
-    private static Checkpoint openSharded(Path dir, Path index) {
-        JsonObject weightMap;
-        try {
-            JsonElement root = JsonParser.parseString(Files.readString(index));
-            if (!root.isJsonObject() || !root.getAsJsonObject().has("weight_map")
-                    || !root.getAsJsonObject().get("weight_map").isJsonObject()) {
-                throw new CheckpointException(index + ": no \"weight_map\" object");
-            }
-            weightMap = root.getAsJsonObject().getAsJsonObject("weight_map");
-        } catch (IOException e) {
-            throw new CheckpointException(index + ": cannot read: " + e.getMessage(), e);
-        } catch (com.google.gson.JsonParseException e) {
-            throw new CheckpointException(index + ": not valid JSON: " + e.getMessage(), e);
-        }
-        Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
+    private static Checkpoint openSharded(Path dir, Path indexFile) {
+        ShardIndex index = ShardIndex.read(dir, indexFile);
+        Map<Path, SafetensorsFile> shards = new LinkedHashMap<>();
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-        List<SafetensorsFile> opened = new ArrayList<>();
         try {
-            for (Map.Entry<String, JsonElement> e : weightMap.entrySet()) {
-                String shardName = e.getValue().getAsString();
-                Path shardPath = dir.resolve(shardName).normalize();
-                if (!shardPath.startsWith(dir.normalize())) {
-                    throw new CheckpointException(index + ": shard '" + shardName + "' is outside the model folder");
-                }
-                SafetensorsFile shard = shards.get(shardName);
+            for (Map.Entry<String, Path> e : index.shardOf().entrySet()) {
+                Path shardPath = e.getValue();
+                SafetensorsFile shard = shards.get(shardPath);
                 if (shard == null) {
                     if (!Files.isRegularFile(shardPath)) {
-                        throw new CheckpointException(index + ": shard '" + shardName + "' (for tensor '"
-                                + e.getKey() + "') does not exist");
+                        throw new CheckpointException(indexFile + ": shard '" + dir.toAbsolutePath().normalize()
+                                .relativize(shardPath) + "' (for tensor '" + e.getKey() + "') does not exist");
                     }
                     shard = SafetensorsFile.open(shardPath);
-                    shards.put(shardName, shard);
-                    opened.add(shard);
+                    shards.put(shardPath, shard);
                 }
                 TensorInfo info = shard.tensors().get(e.getKey());
                 if (info == null) {
@@ -97,10 +76,10 @@ public final class Checkpoint implements AutoCloseable {
                 tensors.put(e.getKey(), info);
             }
         } catch (RuntimeException e) {
-            opened.forEach(SafetensorsFile::close);
+            shards.values().forEach(SafetensorsFile::close);
             throw e;
         }
-        return new Checkpoint(dir, opened, tensors);
+        return new Checkpoint(dir, new ArrayList<>(shards.values()), tensors);
     }
 
     public Path dir() {
@@ -123,7 +102,7 @@ public final class Checkpoint implements AutoCloseable {
         return info;
     }
 
-    /** The raw little-endian bytes of a tensor, as a read-only view of the mapped file. */
+    /** The raw little-endian bytes of a tensor, as a read-only view of the mapped file (at most 2 GiB). */
     public ByteBuffer bytes(String name) {
         TensorInfo info = info(name);
         return byPath.get(info.file()).bytes(info);
@@ -131,24 +110,19 @@ public final class Checkpoint implements AutoCloseable {
 
     /**
      * Loads a tensor as an NDArray of {@code target} (FLOAT32 or FLOAT16) owned by {@code manager}.
-     * A tensor already stored in the target dtype is wrapped without copying: the result is backed
-     * by the read-only mapping and must never be modified in place.
+     * BF16 is converted in Java (DJL must never see it); F16 and F32 are converted when they differ
+     * from the target. A tensor already stored in the target dtype is wrapped without copying: the
+     * result is backed by the read-only mapping and must never be modified in place (SIGSEGV).
+     * Tensors larger than one ByteBuffer (2 GiB) are converted in chunks.
      */
     public NDArray load(String name, NDManager manager, DataType target) {
         TensorInfo info = info(name);
-        Shape shape = new Shape(info.shape());
-        ByteBuffer src = bytes(name);
-        if (target != DataType.FLOAT32 && target != DataType.FLOAT16) {
-            throw new IllegalArgumentException("compute dtype must be FLOAT32 or FLOAT16, not " + target);
-        }
-        if ((info.dtype() == DType.F32 && target == DataType.FLOAT32)
-                || (info.dtype() == DType.F16 && target == DataType.FLOAT16)) {
-            return manager.create(src, shape, target);
-        }
-        // create(shape) is uninitialised native memory; toByteBuffer(true) is a direct view of it.
-        NDArray out = manager.create(shape, target);
-        FloatConversion.convert(info, src, out.toByteBuffer(true), target == DataType.FLOAT32);
-        return out;
+        return loader.load(byPath.get(info.file()), info, manager, target);
+    }
+
+    /** The open file that holds {@code info}, for tests that drive a {@link TensorLoader} directly. */
+    SafetensorsFile file(TensorInfo info) {
+        return byPath.get(info.file());
     }
 
     @Override

@@ -1,8 +1,12 @@
 package io.qwen3vl.models.checkpoint;
 
-/** Element types that may appear in a safetensors header, with their size in bytes. */
+/**
+ * Element types a safetensors header may name, with their size in bytes. Only F32, F16 and BF16
+ * can be loaded as weights; the others are listed so that a valid file holding them still opens.
+ */
 public enum DType {
-    F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
+    F64(8), F32(4), F16(2), BF16(2), F8_E4M3(1), F8_E5M2(1),
+    I64(8), I32(4), I16(2), I8(1), U64(8), U32(4), U16(2), U8(1), BOOL(1);
 
     private final int bytes;
 

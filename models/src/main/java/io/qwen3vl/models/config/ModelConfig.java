@@ -3,10 +3,8 @@ package io.qwen3vl.models.config;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.qwen3vl.models.checkpoint.CheckpointException;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.qwen3vl.models.checkpoint.JsonFiles;
 import java.nio.file.Path;
 
 /**
@@ -22,22 +20,17 @@ public record ModelConfig(
         int visionStartTokenId,
         int visionEndTokenId) {
 
+    public static final String FILE = "config.json";
+
+    /** Reads {@code config.json} from a model folder; every problem is one line naming the file and key. */
     public static ModelConfig load(Path modelDir) {
-        Path file = modelDir.resolve("config.json");
-        String json;
+        Path file = modelDir.resolve(FILE);
+        JsonObject root = JsonFiles.readObject(file);
         try {
-            json = Files.readString(file);
-        } catch (IOException e) {
-            throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
-        }
-        try {
-            JsonElement root = JsonParser.parseString(json);
-            if (!root.isJsonObject()) {
-                throw new CheckpointException(file + ": not a JSON object");
-            }
-            return parse(file, root.getAsJsonObject());
-        } catch (com.google.gson.JsonParseException | IllegalStateException | ClassCastException
-                 | NumberFormatException e) {
+            return parse(file, root);
+        } catch (IllegalStateException | ClassCastException | NumberFormatException
+                 | UnsupportedOperationException e) {
+            // Gson's getAs* on a value of the wrong JSON type.
             throw new CheckpointException(file + ": malformed: " + e.getMessage(), e);
         }
     }
