@@ -105,6 +105,12 @@ public final class DecodeSession implements AutoCloseable {
         // A direct view of native memory on CPU (a copy on other devices); read before the step closes.
         FloatBuffer view = logits.toByteBuffer(true).asFloatBuffer();
         view.get(out);
+        for (float x : out) {
+            if (Float.isNaN(x)) {
+                throw new IllegalStateException("the model produced NaN logits after " + cache.length()
+                        + " tokens; in fp16 this usually means an overflow: try --dtype fp32");
+            }
+        }
     }
 
     /** The request's manager, for tests that watch native memory. */

@@ -2,6 +2,7 @@ package io.qwen3vl.engine.generate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -195,6 +196,16 @@ class GeneratorGoldenTest {
             assertEquals(withFeatures, weights.getManagedArrays().size(), "request memory freed, caller's kept");
         }
         assertEquals(before, weights.getManagedArrays().size());
+    }
+
+    @Test
+    void visionPromptWithoutFeaturesIsRejected() {
+        try (NDManager caller = model.newRequestManager()) {
+            GoldenPrompt prompt = GoldenPrompt.load("image", model, caller);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Generator(model).generate(prompt.sequence(), prompt.rope(), null, greedy(2), TokenSink.NONE));
+            assertTrue(e.getMessage().contains("70 vision tokens"), e.getMessage());
+        }
     }
 
     @Test
