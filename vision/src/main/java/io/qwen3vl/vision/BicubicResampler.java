@@ -38,11 +38,21 @@ public final class BicubicResampler {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("target size must be positive, got " + width + "x" + height);
         }
-        int inW = src.width();
-        int inH = src.height();
-        if (width == inW && height == inH) {
+        if (width == src.width() && height == src.height()) {
             return src;
         }
+        float[] plane = resampleToFloat(src, width, height);
+        byte[] out = new byte[plane.length];
+        for (int i = 0; i < plane.length; i++) {
+            out[i] = toByte(plane[i]);
+        }
+        return new RgbImage(width, height, out);
+    }
+
+    /** The float32 result before clamping and rounding (interleaved RGB, row-major). */
+    static float[] resampleToFloat(RgbImage src, int width, int height) {
+        int inW = src.width();
+        int inH = src.height();
         byte[] in = src.rgb();
         float[] plane = new float[in.length];
         for (int i = 0; i < in.length; i++) {
@@ -56,11 +66,7 @@ public final class BicubicResampler {
         if (height != inH) {
             plane = vertical(plane, inH, curW, Taps.of(inH, height));
         }
-        byte[] out = new byte[plane.length];
-        for (int i = 0; i < plane.length; i++) {
-            out[i] = toByte(plane[i]);
-        }
-        return new RgbImage(width, height, out);
+        return plane;
     }
 
     /** Clamp to [0, 255] and round half to even, as torchvision does before casting back to uint8. */
