@@ -158,7 +158,7 @@ class FrameSamplerTest {
     }
 
     private static JsonArray rows() throws IOException {
-        String json = Files.readString(VideoGoldens.golden("preprocess/video_sampling.json"), StandardCharsets.UTF_8);
+        String json = Files.readString(TestData.golden("preprocess/video_sampling.json"), StandardCharsets.UTF_8);
         JsonArray rows = JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("rows");
         assertEquals(29, rows.size());
         return rows;

@@ -23,7 +23,7 @@ class VideoFileSourceTest {
 
     @Test
     void goldenVideoFramesDecodeBitExact() throws IOException {
-        try (VideoFileSource video = VideoFileSource.open(VideoGoldens.golden("inputs/video_dev.mkv"))) {
+        try (VideoFileSource video = VideoFileSource.open(TestData.golden("inputs/video_dev.mkv"))) {
             assertEquals(40, video.frameCount());
             assertEquals(10.0, video.fps());
             assertEquals(128, video.width());
@@ -40,7 +40,7 @@ class VideoFileSourceTest {
 
     @Test
     void framesComeOutRightInAnyOrder() throws IOException {
-        try (VideoFileSource video = VideoFileSource.open(VideoGoldens.golden("inputs/video_dev.mkv"))) {
+        try (VideoFileSource video = VideoFileSource.open(TestData.golden("inputs/video_dev.mkv"))) {
             for (int k : new int[] {7, 0, 5, 2}) {
                 RgbImage expected = TestVideos.readPng(goldenFrame(k, GOLDEN_INDICES[k]));
                 assertArrayEquals(expected.rgb(), video.frame(GOLDEN_INDICES[k]).rgb(), "frame " + GOLDEN_INDICES[k]);
@@ -50,7 +50,7 @@ class VideoFileSourceTest {
 
     @Test
     void resizeGoldenVideoHasItsMetadataAndIndices() {
-        try (VideoFileSource video = VideoFileSource.open(VideoGoldens.golden("preprocess/video_resize/video_resize_dev.mkv"))) {
+        try (VideoFileSource video = VideoFileSource.open(TestData.golden("preprocess/video_resize/video_resize_dev.mkv"))) {
             assertEquals(36, video.frameCount());
             assertEquals(12.0, video.fps());
             assertEquals(100, video.width());
@@ -105,7 +105,7 @@ class VideoFileSourceTest {
 
     @Test
     void truncatedVideoKeepsTheFramesBeforeTheCut() throws IOException {
-        byte[] whole = Files.readAllBytes(VideoGoldens.golden("inputs/video_dev.mkv"));
+        byte[] whole = Files.readAllBytes(TestData.golden("inputs/video_dev.mkv"));
         Path cut = Files.write(temp.resolve("cut.mkv"), Arrays.copyOf(whole, whole.length / 2));
         try (VideoFileSource video = VideoFileSource.open(cut)) {
             assertEquals(40, video.declaredFrameCount());
@@ -141,7 +141,7 @@ class VideoFileSourceTest {
         Path text = Files.writeString(temp.resolve("notes.mp4"), "this is not a video at all\n".repeat(50));
         assertOneLineNaming(assertThrows(MediaException.class, () -> VideoReader.open(text)), text);
 
-        Path image = VideoGoldens.golden("inputs/image.png");
+        Path image = TestData.golden("inputs/image.png");
         MediaException imageError = assertThrows(MediaException.class, () -> VideoReader.open(image));
         assertTrue(imageError.getMessage().contains("still image"), imageError.getMessage());
         MediaException ffmpegImage = assertThrows(MediaException.class, () -> VideoFileSource.open(image));
@@ -153,10 +153,10 @@ class VideoFileSourceTest {
 
     @Test
     void videosAreRecognisedByContent() throws IOException {
-        assertTrue(VideoReader.looksLikeVideo(VideoGoldens.golden("inputs/video_dev.mkv")));
+        assertTrue(VideoReader.looksLikeVideo(TestData.golden("inputs/video_dev.mkv")));
         Path mp4 = TestVideos.writeIndexed(temp.resolve("clip.bin"), 64, 48, 10, 12);
         assertTrue(VideoReader.looksLikeVideo(mp4), "MP4 without a telling name");
-        assertFalse(VideoReader.looksLikeVideo(VideoGoldens.golden("inputs/image.png")));
+        assertFalse(VideoReader.looksLikeVideo(TestData.golden("inputs/image.png")));
         assertFalse(VideoReader.looksLikeVideo(Files.writeString(temp.resolve("a.mkv"), "plain text")));
         assertFalse(VideoReader.looksLikeVideo(temp.resolve("missing.mkv")));
         assertFalse(VideoReader.looksLikeVideo(temp));
@@ -168,14 +168,14 @@ class VideoFileSourceTest {
 
     @Test
     void closedSourceRefusesFrames() {
-        VideoFileSource video = VideoFileSource.open(VideoGoldens.golden("inputs/video_dev.mkv"));
+        VideoFileSource video = VideoFileSource.open(TestData.golden("inputs/video_dev.mkv"));
         video.close();
         video.close();
         assertThrows(IllegalStateException.class, () -> video.frame(3));
     }
 
     static Path goldenFrame(int order, int index) {
-        return VideoGoldens.golden(String.format("inputs/video_frame_%02d_idx%03d.png", order, index));
+        return TestData.golden(String.format("inputs/video_frame_%02d_idx%03d.png", order, index));
     }
 
     private static void assertOneLineNaming(MediaException e, Path file) {

@@ -31,7 +31,7 @@ class VideoProcessorTest {
     @Test
     void goldenVideoMatchesReferencePixelValues() throws IOException {
         ProcessedVideo video;
-        try (FrameSource source = VideoReader.open(VideoGoldens.golden("inputs/video_dev.mkv"))) {
+        try (FrameSource source = VideoReader.open(TestData.golden("inputs/video_dev.mkv"))) {
             video = processor.process(source, VideoOptions.defaults());
         }
         assertEquals(new PatchGrid(4, 6, 8), video.grid());
@@ -40,12 +40,12 @@ class VideoProcessorTest {
         assertEquals("<3.6 seconds>", video.timestampText(3, TimestampFormat.SECONDS));
         assertEquals(new ImageSize(128, 96), video.resized());
         assertEquals(40, video.totalFrames());
-        assertClose(Npy.read(VideoGoldens.golden("vision/video_pixel_values.npy")), video.patches());
+        assertClose(Npy.read(TestData.golden("vision/video_pixel_values.npy")), video.patches());
     }
 
     @Test
     void videoThatNeedsResizingMatchesReferencePixelValues() throws IOException {
-        Path dir = VideoGoldens.golden("preprocess/video_resize");
+        Path dir = TestData.golden("preprocess/video_resize");
         JsonObject expected = com.google.gson.JsonParser.parseString(Files.readString(dir.resolve("video.json")))
                 .getAsJsonObject();
         ProcessedVideo video;
@@ -81,7 +81,7 @@ class VideoProcessorTest {
         }
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, video.frameIndices(), "2 fps over 8 frames at 2 fps");
         assertEquals(new PatchGrid(4, 6, 8), video.grid());
-        assertClose(Npy.read(VideoGoldens.golden("vision/video_pixel_values.npy")), video.patches());
+        assertClose(Npy.read(TestData.golden("vision/video_pixel_values.npy")), video.patches());
     }
 
     @Test
