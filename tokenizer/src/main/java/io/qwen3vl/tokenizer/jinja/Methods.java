@@ -254,7 +254,7 @@ final class Methods {
                     break;
                 }
                 if (maxsplit >= 0 && out.size() >= maxsplit) {
-                    out.add(Py.rstrip(s.substring(i), null));
+                    out.add(s.substring(i));
                     break;
                 }
                 int j = i;

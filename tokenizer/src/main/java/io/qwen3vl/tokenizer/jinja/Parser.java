@@ -27,7 +27,7 @@ final class Parser {
 
     static List<Node> parse(String name, String source) {
         Parser parser = new Parser(name, Lexer.tokenize(name, source));
-        List<Node> body = parser.parseBody(Set.of());
+        List<Node> body = parser.parseBody(Set.of(), null);
         if (parser.peek().kind() != Kind.EOF) {
             Token t = parser.peekAfterBlockBegin();
             throw parser.error(t, "unexpected {% " + t.text() + " %}");
@@ -37,13 +37,20 @@ final class Parser {
 
     // ---- statements -------------------------------------------------------------------------
 
-    /** Parses nodes until EOF or a block tag whose keyword is in {@code end} (left unconsumed). */
-    private List<Node> parseBody(Set<String> end) {
+    /**
+     * Parses nodes until a block tag whose keyword is in {@code end} (left unconsumed), or EOF at the
+     * top level ({@code opener} null); EOF inside {@code opener}'s block is an error.
+     */
+    private List<Node> parseBody(Set<String> end, Token opener) {
         List<Node> body = new ArrayList<>();
         while (true) {
             Token t = peek();
             switch (t.kind()) {
                 case EOF:
+                    if (opener != null) {
+                        throw error(opener, "{% " + opener.text() + " %} is not closed by {% end" + opener.text()
+                                + " %}");
+                    }
                     return body;
                 case TEXT:
                     next();
@@ -95,7 +102,7 @@ final class Parser {
                 return new Node.LoopControl(keyword.text().equals("break"), keyword.line());
             case "generation": {
                 expect(Kind.BLOCK_END, "%}");
-                List<Node> body = parseBody(Set.of("endgeneration"));
+                List<Node> body = parseBody(Set.of("endgeneration"), keyword);
                 endTag("endgeneration", keyword);
                 return new Node.Generation(body, keyword.line());
             }
@@ -113,17 +120,17 @@ final class Parser {
         List<Node> otherwise = List.of();
         conditions.add(parseTuple(false));
         expect(Kind.BLOCK_END, "%}");
-        branches.add(parseBody(Set.of("elif", "else", "endif")));
+        branches.add(parseBody(Set.of("elif", "else", "endif"), keyword));
         while (true) {
             expect(Kind.BLOCK_BEGIN, "{%");
             Token t = next();
             if (t.isName("elif")) {
                 conditions.add(parseTuple(false));
                 expect(Kind.BLOCK_END, "%}");
-                branches.add(parseBody(Set.of("elif", "else", "endif")));
+                branches.add(parseBody(Set.of("elif", "else", "endif"), keyword));
             } else if (t.isName("else")) {
                 expect(Kind.BLOCK_END, "%}");
-                otherwise = parseBody(Set.of("endif"));
+                otherwise = parseBody(Set.of("endif"), keyword);
                 endTag("endif", keyword);
                 break;
             } else if (t.isName("endif")) {
@@ -152,13 +159,13 @@ final class Parser {
             throw error(peek(), "unsupported recursive for loop");
         }
         expect(Kind.BLOCK_END, "%}");
-        List<Node> body = parseBody(Set.of("else", "endfor"));
+        List<Node> body = parseBody(Set.of("else", "endfor"), keyword);
         List<Node> empty = List.of();
         expect(Kind.BLOCK_BEGIN, "{%");
         Token t = next();
         if (t.isName("else")) {
             expect(Kind.BLOCK_END, "%}");
-            empty = parseBody(Set.of("endfor"));
+            empty = parseBody(Set.of("endfor"), keyword);
             endTag("endfor", keyword);
         } else if (t.isName("endfor")) {
             expect(Kind.BLOCK_END, "%}");
@@ -205,7 +212,7 @@ final class Parser {
         List<String> targets = parseTargets();
         if (peek().kind() == Kind.BLOCK_END && targets.size() == 1) {
             next();
-            List<Node> body = parseBody(Set.of("endset"));
+            List<Node> body = parseBody(Set.of("endset"), keyword);
             endTag("endset", keyword);
             return new Node.SetBlock(targets.get(0), body, keyword.line());
         }
@@ -244,7 +251,7 @@ final class Parser {
         }
         next();
         expect(Kind.BLOCK_END, "%}");
-        List<Node> body = parseBody(Set.of("endmacro"));
+        List<Node> body = parseBody(Set.of("endmacro"), keyword);
         endTag("endmacro", keyword);
         return new Node.Macro(macroName.text(), params, defaults, body, keyword.line());
     }
