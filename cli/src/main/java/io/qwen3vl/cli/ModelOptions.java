@@ -1,5 +1,10 @@
 package io.qwen3vl.cli;
 
+import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.engine.Qwen3VLEngine;
+import io.qwen3vl.models.checkpoint.ModelLocator;
+import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Which checkpoint to run, where, and in which precision: shared by every command that loads a model. */
@@ -27,5 +32,27 @@ public final class ModelOptions {
             return env;
         }
         throw new UsageError("no model given: pass --model DIR (or a Hugging Face repo id) or set QWEN3VL_MODEL");
+    }
+
+    /** The model folder: --model or $QWEN3VL_MODEL, as a folder or a repo id in the local HF cache. */
+    Path modelDir() {
+        return ModelLocator.resolve(modelOrEnv());
+    }
+
+    DataType dataType() {
+        switch (dtype.trim().toLowerCase(Locale.ROOT)) {
+            case "fp32": case "float32": return DataType.FLOAT32;
+            case "fp16": case "float16": case "half": return DataType.FLOAT16;
+            case "bf16": case "bfloat16":
+                throw new UsageError("--dtype bf16 is not supported (DJL cannot hold bfloat16 arrays); "
+                        + "bf16 checkpoints are converted to fp32 or fp16: use --dtype fp32 or fp16");
+            default: throw new UsageError("--dtype must be fp32 or fp16, not '" + dtype + "'");
+        }
+    }
+
+    /** Loads the engine for these options. */
+    Qwen3VLEngine load() {
+        DataType type = dataType();
+        return Qwen3VLEngine.load(modelDir(), device, type);
     }
 }

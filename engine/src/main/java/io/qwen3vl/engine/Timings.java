@@ -19,6 +19,11 @@ public final class Timings {
         nanos.merge(name, elapsedNanos, Long::sum);
     }
 
+    /** Adds every phase of {@code other} to this one. */
+    public void merge(Timings other) {
+        other.nanos.forEach(this::add);
+    }
+
     public double millis(String name) {
         return nanos.getOrDefault(name, 0L) / 1e6;
     }
