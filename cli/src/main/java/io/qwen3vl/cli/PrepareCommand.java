@@ -3,7 +3,7 @@ package io.qwen3vl.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.qwen3vl.engine.Qwen3VLEngine;
+import io.qwen3vl.engine.request.PromptBuilder;
 import io.qwen3vl.engine.media.PreparedMedia;
 import io.qwen3vl.engine.request.PreparedPrompt;
 import io.qwen3vl.vision.ImageSize;
@@ -47,9 +47,9 @@ public final class PrepareCommand implements Callable<Integer> {
     public Integer call() {
         PromptOptions.Request request = prompt.request();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Qwen3VLEngine engine = model.load()) {
-            PreparedPrompt p = engine.prompts().build(request.messages(), request.baseDir(), vision.toMediaOptions());
-            int merge = engine.model().config().vision().spatialMergeSize();
+        try (PromptBuilder prompts = PromptBuilder.load(model.modelDir())) {
+            PreparedPrompt p = prompts.build(request.messages(), request.baseDir(), vision.toMediaOptions());
+            int merge = prompts.mergeSize();
             if (json) {
                 out.println(new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create().toJson(toJson(p, merge)));
             } else {

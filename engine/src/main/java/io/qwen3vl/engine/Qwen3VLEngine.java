@@ -9,20 +9,15 @@ import io.qwen3vl.engine.generate.GenerationResult;
 import io.qwen3vl.engine.generate.Generator;
 import io.qwen3vl.engine.generate.SamplingSettings;
 import io.qwen3vl.engine.generate.TokenListener;
-import io.qwen3vl.engine.media.MediaPreprocessor;
 import io.qwen3vl.engine.media.PreparedMedia;
 import io.qwen3vl.engine.request.PreparedPrompt;
 import io.qwen3vl.engine.request.PromptBuilder;
-import io.qwen3vl.engine.sequence.SpecialTokens;
 import io.qwen3vl.models.Qwen3VL;
 import io.qwen3vl.models.config.GenerationConfig;
-import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.vision.GridThw;
 import io.qwen3vl.models.vision.VisionOutput;
-import io.qwen3vl.tokenizer.ChatTemplate;
 import io.qwen3vl.tokenizer.QwenTokenizer;
 import io.qwen3vl.tokenizer.StreamDecoder;
-import io.qwen3vl.vision.PreprocessorConfig;
 import io.qwen3vl.vision.VisualPatches;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,21 +52,15 @@ public final class Qwen3VLEngine implements AutoCloseable {
     /** Loads a model folder onto {@code device} ("cpu", "cuda[:N]") computing in {@code dtype}. */
     public static Qwen3VLEngine load(Path modelDir, String device, DataType dtype) {
         Timings timings = new Timings();
-        QwenTokenizer tokenizer = null;
+        PromptBuilder prompts = null;
         try (Timings.Phase p = timings.phase("load")) {
-            tokenizer = QwenTokenizer.load(modelDir);
-            ChatTemplate template = ChatTemplate.load(modelDir);
-            PreprocessorConfig processing = PreprocessorConfig.load(modelDir);
+            prompts = PromptBuilder.load(modelDir);
+            GenerationConfig generation = GenerationConfig.load(modelDir);
             Qwen3VL model = Qwen3VL.load(modelDir, device, dtype);
-            ModelConfig config = model.config();
-            SpecialTokens special = new SpecialTokens(config.visionStartTokenId(), config.visionEndTokenId(),
-                    config.imageTokenId(), config.videoTokenId());
-            PromptBuilder prompts = new PromptBuilder(template, tokenizer, new MediaPreprocessor(processing),
-                    special, processing.image().mergeSize());
-            return new Qwen3VLEngine(modelDir, model, tokenizer, prompts, GenerationConfig.load(modelDir), timings);
+            return new Qwen3VLEngine(modelDir, model, prompts.tokenizer(), prompts, generation, timings);
         } catch (RuntimeException e) {
-            if (tokenizer != null) {
-                tokenizer.close();
+            if (prompts != null) {
+                prompts.close();
             }
             throw e;
         }
@@ -190,6 +179,6 @@ public final class Qwen3VLEngine implements AutoCloseable {
     @Override
     public void close() {
         model.close();
-        tokenizer.close();
+        prompts.close();
     }
 }

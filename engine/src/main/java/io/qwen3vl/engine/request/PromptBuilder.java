@@ -10,9 +10,11 @@ import io.qwen3vl.engine.sequence.PromptExpander;
 import io.qwen3vl.engine.sequence.RopeIndex;
 import io.qwen3vl.engine.sequence.SpecialTokens;
 import io.qwen3vl.engine.sequence.TokenSequence;
+import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.tokenizer.ChatTemplate;
 import io.qwen3vl.tokenizer.QwenTokenizer;
 import io.qwen3vl.vision.PatchGrid;
+import io.qwen3vl.vision.PreprocessorConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,7 @@ import java.util.Map;
  * the next request can be prepared while the model answers the current one; safe to call from
  * several threads.
  */
-public final class PromptBuilder {
+public final class PromptBuilder implements AutoCloseable {
     private final ChatTemplate template;
     private final QwenTokenizer tokenizer;
     private final MediaPreprocessor media;
@@ -40,6 +42,31 @@ public final class PromptBuilder {
         this.media = media;
         this.special = special;
         this.mergeSize = mergeSize;
+    }
+
+    /**
+     * Everything a checkpoint folder says about building prompts: {@code config.json} (special
+     * tokens), the tokenizer, the chat template and the image / video preprocessor configs. Loads no
+     * weights, so {@code qwen3vl prepare} is instant even for large checkpoints.
+     */
+    public static PromptBuilder load(Path modelDir) {
+        ModelConfig config = ModelConfig.load(modelDir);
+        ChatTemplate template = ChatTemplate.load(modelDir);
+        PreprocessorConfig processing = PreprocessorConfig.load(modelDir);
+        SpecialTokens special = new SpecialTokens(config.visionStartTokenId(), config.visionEndTokenId(),
+                config.imageTokenId(), config.videoTokenId());
+        QwenTokenizer tokenizer = QwenTokenizer.load(modelDir);
+        return new PromptBuilder(template, tokenizer, new MediaPreprocessor(processing), special,
+                processing.image().mergeSize());
+    }
+
+    public QwenTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The 2-D merge factor: a grid of h×w patches becomes h·w / merge² language-model tokens. */
+    public int mergeSize() {
+        return mergeSize;
     }
 
     /**
@@ -94,5 +121,10 @@ public final class PromptBuilder {
         }
         messages.add(Map.of("role", "user", "content", content));
         return messages;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
     }
 }
