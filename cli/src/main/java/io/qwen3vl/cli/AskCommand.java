@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code qwen3vl ask}: one question about images, videos or text, answered on stdout as it is generated. */
-@Command(name = "ask", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ask", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "Ask the model a question about images, videos or plain text.",
         footer = {"", "Examples:",
                 "  qwen3vl ask --model testdata/qwen3vl-tiny --image photo.jpg \"What is in the picture?\"",

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code qwen3vl} command line: one subcommand per workflow. */
-@Command(name = "qwen3vl", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "qwen3vl", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
         description = "Run Qwen3-VL checkpoints on images, videos and text, on CPU or CUDA.",
         subcommands = {AskCommand.class, PrepareCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * expanded prompt, token ids, each medium's size after resize, its grid, the sampled frames and
  * their timestamps. The first thing to look at when answers seem wrong.
  */
-@Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "Show the prompt, tokens, media sizes, grids, frames and timestamps the model would see (no generation).",
         footer = {"", "Examples:",
                 "  qwen3vl prepare --model DIR --video clip.mp4 \"What happens?\"",
