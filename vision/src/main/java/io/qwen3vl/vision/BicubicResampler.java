@@ -7,16 +7,27 @@ package io.qwen3vl.vision;
  * ({@code _upsample_bicubic2d_aa}, align_corners=False), clamped to [0, 255] and rounded half to
  * even back to 8 bits.
  *
- * <p>Details that matter for bit-exact agreement, all taken from torch's CPU kernel:
+ * <p>Details that matter for bit-exact agreement (checked value for value against every golden,
+ * ~1.8 M values), all taken from torch 1.13's CPU kernel as compiled for x86-64 (AVX2/AVX-512
+ * builds, where GCC contracts {@code a * b + c} into fused multiply-adds):
  * <ul>
  *   <li>The antialiased kernel uses the Keys cubic with a = −0.5 (torch picks −0.5 when
  *       antialiasing, for PIL compatibility; −0.75 only without it).</li>
  *   <li>When shrinking by a factor s, the filter support grows from 2 to 2·s input pixels and its
  *       argument is divided by s; taps falling outside the image are dropped and the remaining
  *       weights renormalised to sum to one (no edge clamping of indices).</li>
- *   <li>Weights, centres and sums are float32, computed in the same order as torch; each output
- *       value is accumulated tap by tap in float32.</li>
- *   <li>Width is resampled first, then height; an axis whose size does not change is skipped.</li>
+ *   <li>Scale, support, centres, weights and their sums are float32, but several C++ expressions
+ *       promote to double through double literals ({@code i + 0.5}, {@code + 0.5},
+ *       {@code 1.0 / scale}) before being stored back to float; this class repeats each
+ *       promotion. In particular the kernel's constant a is a double literal, so its inner piece
+ *       (|x| &lt; 1) is a double polynomial rounded to float once, while the outer piece is a float
+ *       polynomial (its final factor a = −0.5 is exact). Both pieces use fused multiply-adds.
+ *       Evaluating the inner piece in float instead puts 3 values of the goldens on the other side
+ *       of a .5 tie.</li>
+ *   <li>Each output value is accumulated tap by tap in float32 as {@code fma(src, w, acc)}, the first
+ *       tap a plain product.</li>
+ *   <li>Width is resampled first, then height, the intermediate kept in float32; an axis whose size
+ *       does not change is skipped (torch's pass over it would be the identity).</li>
  * </ul>
  * Cost is O(pixels × taps): weights are computed once per output column and row, and the passes
  * run over flat primitive arrays.
@@ -25,7 +36,8 @@ public final class BicubicResampler {
     private static final int CHANNELS = 3;
     /** Taps of the cubic kernel at scale 1 (support ±2). */
     private static final int INTERP_SIZE = 4;
-    private static final float A = -0.5f;
+    /** Keys' a; a double, as the C++ literal it mirrors, so expressions using it promote. */
+    private static final double A = -0.5;
 
     private BicubicResampler() {
     }
@@ -114,8 +126,8 @@ public final class BicubicResampler {
             for (int i = 0; i < stride; i++) {
                 dst[rowOut + i] = src[first + i] * w0;
             }
-            // Fused multiply-add as in torch's compiled kernel. Tap by tap over whole rows: each output still sums its taps in torch's order, while
-            // the inner loop walks contiguous memory.
+            // Tap by tap over whole rows, fused as in torch's compiled kernel: each output still sums
+            // its taps in torch's order, while the inner loop walks contiguous memory.
             for (int j = 1; j < count; j++) {
                 float wj = w[wBase + j];
                 int rowIn = first + j * stride;
@@ -128,16 +140,18 @@ public final class BicubicResampler {
     }
 
     /**
-     * Keys cubic convolution kernel in float32, as torch's {@code aa_filter}; torch's x86-64 build
-     * contracts its multiply-adds into fused multiply-adds, so they are fused here too.
+     * Keys cubic convolution kernel as torch's {@code aa_filter<float>}: float in and out, the inner
+     * piece evaluated in double (promoted by the double constant a), the outer piece in float with
+     * only the exact final {@code * a} in double; multiply-adds fused as the compiled kernel does.
      */
     static float cubic(float x) {
         x = Math.abs(x);
         if (x < 1.0f) {
-            return Math.fma(Math.fma(A + 2, x, -(A + 3)) * x, x, 1f);
+            double xd = x;
+            return (float) Math.fma(Math.fma(A + 2.0, xd, -(A + 3.0)) * xd, xd, 1.0);
         }
         if (x < 2.0f) {
-            return Math.fma(Math.fma(Math.fma(A, x, -(5 * A)), x, 8 * A), x, -(4 * A));
+            return (float) (Math.fma(Math.fma(x - 5f, x, 8f), x, -4f) * A);
         }
         return 0.0f;
     }
