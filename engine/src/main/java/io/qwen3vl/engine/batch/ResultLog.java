@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import io.qwen3vl.models.checkpoint.JsonFiles;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -67,7 +68,8 @@ public final class ResultLog implements Closeable {
     private final String keyField;
     private final Durability durability;
     private final Map<String, Status> status = new HashMap<>();
-    private FileChannel channel;
+    /** Plain file I/O, not a FileChannel: an interrupt must never close the log halfway through a line. */
+    private RandomAccessFile raf;
     private FileLock lock;
     private long size;
     private long droppedBytes;
@@ -97,8 +99,8 @@ public final class ResultLog implements Closeable {
             if (mode == Mode.RESUME) {
                 log.recover();
             } else {
-                log.channel.truncate(0);
-                log.channel.force(true);
+                log.raf.setLength(0);
+                log.raf.getFD().sync();
                 log.size = 0;
             }
         } catch (IOException | RuntimeException e) {
@@ -188,7 +190,7 @@ public final class ResultLog implements Closeable {
      * only once: a second line for it would break the one-line-per-input promise.
      */
     public synchronized void append(JsonObject record) throws IOException {
-        if (channel == null) {
+        if (raf == null) {
             throw new IllegalStateException(file + ": result log is closed");
         }
         String key = keyOf(record);
@@ -199,18 +201,16 @@ public final class ResultLog implements Closeable {
             throw new IllegalStateException(file + ": already has a line for " + key);
         }
         byte[] bytes = (GSON.toJson(record) + "\n").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer, size + buffer.position());
-            }
+            raf.seek(size);
+            raf.write(bytes);
             if (durability == Durability.FSYNC) {
-                channel.force(false);
+                raf.getFD().sync();
             }
         } catch (IOException e) {
             // Never leave half a line for the next record to follow (e.g. on a full disk).
             try {
-                channel.truncate(size);
+                raf.setLength(size);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -222,29 +222,29 @@ public final class ResultLog implements Closeable {
 
     @Override
     public synchronized void close() throws IOException {
-        if (channel != null) {
+        if (raf != null) {
             try {
-                channel.close(); // releases the lock
+                raf.close(); // releases the lock
             } finally {
-                channel = null;
+                raf = null;
                 lock = null;
             }
         }
     }
 
     private void openChannel() throws IOException {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        raf = new RandomAccessFile(file.toFile(), "rw");
         try {
-            lock = channel.tryLock();
+            lock = raf.getChannel().tryLock();
         } catch (OverlappingFileLockException e) {
             lock = null;
         }
         if (lock == null) {
-            channel.close();
-            channel = null;
+            raf.close();
+            raf = null;
             throw new IOException(file + ": another run is writing this file");
         }
-        size = channel.size();
+        size = raf.length();
     }
 
     private void recover() throws IOException {
@@ -257,8 +257,8 @@ public final class ResultLog implements Closeable {
         }
         if (parsed.goodEnd < bytes.length) {
             droppedBytes = bytes.length - parsed.goodEnd;
-            channel.truncate(parsed.goodEnd);
-            channel.force(true);
+            raf.setLength(parsed.goodEnd);
+            raf.getFD().sync();
         }
         size = parsed.goodEnd;
     }
@@ -289,17 +289,14 @@ public final class ResultLog implements Closeable {
     }
 
     private byte[] readAll() throws IOException {
-        long n = channel.size();
+        long n = raf.length();
         if (n > Integer.MAX_VALUE - 16) {
             throw new IOException(file + ": results file too large to resume (" + n + " bytes)");
         }
-        ByteBuffer buffer = ByteBuffer.allocate((int) n);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, buffer.position()) < 0) {
-                break;
-            }
-        }
-        return buffer.array();
+        byte[] bytes = new byte[(int) n];
+        raf.seek(0);
+        raf.readFully(bytes);
+        return bytes;
     }
 
     private String keyOf(JsonObject record) {
