@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 public final class TimeParser {
     private static final String NUM = "(\\d+(?:\\.\\d+)?)";
     private static final Pattern CLOCK = Pattern.compile(
-            "(?<![\\d:.])(?:(\\d{1,2}):)?(\\d{1,2}):(\\d{2})(?:\\.(\\d+)|,(\\d{3}))?(?![\\d:]|\\.\\d)");
+            "(?<![\\d:.])(?:(\\d{1,2}):)?(\\d{1,2}):(\\d{2})(?:\\.(\\d+)|,(\\d{3}))?(?!\\d|:\\d|\\.\\d)");
     private static final Pattern UNIT = Pattern.compile(
             "(?<![\\d.])" + NUM + "\\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])",
             Pattern.CASE_INSENSITIVE);
