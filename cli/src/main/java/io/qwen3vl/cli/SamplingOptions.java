@@ -47,7 +47,18 @@ public final class SamplingOptions {
      * @param logprobs top alternatives to report per token, or null for none
      */
     SamplingSettings toSettings(GenerationConfig defaults, Integer logprobs) {
+        return toSettings(defaults, logprobs, false);
+    }
+
+    /**
+     * @param greedyByDefault start from argmax decoding (evaluations) rather than the checkpoint's
+     *                        sampling; sampling options given on the command line still apply
+     */
+    SamplingSettings toSettings(GenerationConfig defaults, Integer logprobs, boolean greedyByDefault) {
         SamplingSettings.Builder b = SamplingSettings.from(defaults).toBuilder();
+        if (greedyByDefault) {
+            b.greedy();
+        }
         if (maxNewTokens != null) {
             b.maxNewTokens(maxNewTokens);
         } else if (defaults.maxNewTokens().isEmpty()) {

@@ -6,13 +6,13 @@ import org.bytedeco.ffmpeg.global.avutil;
  * Keeps FFmpeg's own logging off stderr. Problems reach the user as one-line
  * {@link MediaException}s instead of FFmpeg's per-packet warnings.
  */
-final class FfmpegLogging {
+public final class FfmpegLogging {
     private static volatile boolean quiet;
 
     private FfmpegLogging() {
     }
 
-    static void quiet() {
+    public static void quiet() {
         if (!quiet) {
             synchronized (FfmpegLogging.class) {
                 if (!quiet) {

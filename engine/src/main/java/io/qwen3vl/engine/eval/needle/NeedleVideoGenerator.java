@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import io.qwen3vl.vision.FfmpegLogging;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -54,6 +55,7 @@ public final class NeedleVideoGenerator {
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        FfmpegLogging.quiet(); // the recorder would print its stream layout to stderr
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), spec.width(), spec.height(), 0);
                 Java2DFrameConverter converter = new Java2DFrameConverter()) {
             recorder.setFormat("matroska");
