@@ -65,7 +65,6 @@ public final class BenchReport {
     private final List<Decode> decode;
     private final VideoQuestion video;
     private final long peakRss;
-    private final boolean peakReset;
 
     private BenchReport(Builder b) {
         this.options = b.options;
@@ -79,7 +78,6 @@ public final class BenchReport {
         this.decode = List.copyOf(b.decode);
         this.video = b.video;
         this.peakRss = b.peakRss;
-        this.peakReset = b.peakReset;
     }
 
     /**
@@ -221,7 +219,6 @@ public final class BenchReport {
         }
         JsonObject memory = new JsonObject();
         memory.addProperty("peak_rss_bytes", peakRss);
-        memory.addProperty("peak_excludes_probes", peakReset);
         root.add("memory", memory);
         return root;
     }
@@ -346,7 +343,6 @@ public final class BenchReport {
         private final List<Decode> decode = new ArrayList<>();
         private VideoQuestion video;
         private long peakRss;
-        private boolean peakReset;
 
         Builder(BenchOptions options, ModelConfig config, Device device) {
             this.options = options;
@@ -384,10 +380,6 @@ public final class BenchReport {
 
         void peakRss(long bytes) {
             peakRss = bytes;
-        }
-
-        void peakResetWorked(boolean worked) {
-            peakReset = worked;
         }
 
         BenchReport build() {

@@ -13,7 +13,6 @@ import java.util.List;
  */
 public final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
-    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     private ProcessMemory() {
     }
@@ -24,21 +23,6 @@ public final class ProcessMemory {
 
     public static long peakRssBytes() {
         return field("VmHWM:");
-    }
-
-    /**
-     * Resets the high-water mark to the current RSS (Linux: "5" into clear_refs), so a phase that
-     * allocates on purpose (the bandwidth probe) does not count as the model's peak.
-     *
-     * @return whether the kernel accepted the reset
-     */
-    public static boolean resetPeak() {
-        try {
-            Files.writeString(CLEAR_REFS, "5");
-            return true;
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
-        }
     }
 
     private static long field(String key) {

@@ -104,10 +104,23 @@ public final class TextDecoder {
         NDArray sin = cosSin.get(1);
         NDArray mask = len > 1 ? causalMask(cache.length(), len, scope) : null;
         NDArray h = embeds.getDataType() == dtype ? embeds : embeds.toType(dtype, false);
+        boolean owned = h != embeds;
         for (int i = 0; i < layers.length; i++) {
-            h = layers[i].forward(h, cos, sin, mask, cache);
-            if (deepStack != null) {
-                h = deepStack.inject(i, h);
+            // One scope per layer: its intermediates (and the previous hidden states) are freed as soon
+            // as the layer is done, so memory holds one layer's activations instead of all of them.
+            try (NDManager layerScope = scope.newSubManager()) {
+                if (owned) {
+                    h.attach(layerScope);
+                } else {
+                    h.tempAttach(layerScope); // the caller's embeddings go back to the caller
+                }
+                NDArray out = layers[i].forward(h, cos, sin, mask, cache);
+                if (deepStack != null) {
+                    out = deepStack.inject(i, out);
+                }
+                out.attach(scope);
+                h = out;
+                owned = true;
             }
         }
         cache.advance(len);

@@ -140,11 +140,18 @@ public final class VisionEncoder implements AutoCloseable {
                 deepstack.add(null);
             }
             for (int layer = 0; layer < blocks.size(); layer++) {
-                x = blocks.get(layer).forward(x, rot.cos(), rot.sin(), runs);
-                for (int i = 0; i < deepstackIndexes.length; i++) {
-                    if (deepstackIndexes[i] == layer) {
-                        deepstack.set(i, deepstackMergers.get(i).forward(x));
+                // One scope per block: a block's intermediates are freed when it is done.
+                try (NDManager blockScope = scope.newSubManager()) {
+                    x.attach(blockScope);
+                    x = blocks.get(layer).forward(x, rot.cos(), rot.sin(), runs);
+                    for (int i = 0; i < deepstackIndexes.length; i++) {
+                        if (deepstackIndexes[i] == layer) {
+                            NDArray features = deepstackMergers.get(i).forward(x);
+                            features.attach(scope);
+                            deepstack.set(i, features);
+                        }
                     }
+                    x.attach(scope);
                 }
             }
             NDArray embeds = merger.forward(x);
