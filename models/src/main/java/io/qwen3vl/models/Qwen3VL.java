@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.text.DeepStackInjection;
 import io.qwen3vl.models.text.KvCache;
@@ -22,16 +23,16 @@ import java.util.List;
  */
 public final class Qwen3VL implements AutoCloseable {
     private final ModelConfig config;
-    private final Checkpoint checkpoint;
+    private final WeightSource source;
     private final NDManager weights;
     private final TextDecoder text;
     private final VisionEncoder vision;
     private final DataType dtype;
 
-    private Qwen3VL(ModelConfig config, Checkpoint checkpoint, NDManager weights, TextDecoder text,
+    private Qwen3VL(ModelConfig config, WeightSource source, NDManager weights, TextDecoder text,
                     VisionEncoder vision, DataType dtype) {
         this.config = config;
-        this.checkpoint = checkpoint;
+        this.source = source;
         this.weights = weights;
         this.text = text;
         this.vision = vision;
@@ -45,17 +46,31 @@ public final class Qwen3VL implements AutoCloseable {
     public static Qwen3VL load(Path modelDir, String device, DataType dtype) {
         ModelConfig config = ModelConfig.load(modelDir);
         Device dev = resolveDevice(device);
-        Checkpoint ckpt = Checkpoint.open(modelDir);
-        NDManager weights = NDManager.newBaseManager(dev, "PyTorch");
+        return load(Checkpoint.open(modelDir), config, dev, dtype);
+    }
+
+    /**
+     * Builds the model of {@code config} from any weight source (a checkpoint, or synthetic weights
+     * for benchmarks) on {@code device}. The model owns the source from here on: closing the model
+     * closes it, and so does a failed load.
+     */
+    public static Qwen3VL load(WeightSource source, ModelConfig config, Device device, DataType dtype) {
+        NDManager weights;
         try {
-            TextDecoder text = TextDecoder.load(ckpt, config.text(), weights, dtype);
+            weights = NDManager.newBaseManager(device, "PyTorch");
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        try {
+            TextDecoder text = TextDecoder.load(source, config.text(), weights, dtype);
             // A text-only export of the checkpoint may lack the tower; images then fail clearly on use.
-            VisionEncoder vision = config.vision() != null && ckpt.contains(VisionEncoder.PREFIX + "merger.norm.weight")
-                    ? VisionEncoder.load(ckpt, config.vision(), weights, dtype) : null;
-            return new Qwen3VL(config, ckpt, weights, text, vision, dtype);
+            VisionEncoder vision = config.vision() != null && source.contains(VisionEncoder.PREFIX + "merger.norm.weight")
+                    ? VisionEncoder.load(source, config.vision(), weights, dtype) : null;
+            return new Qwen3VL(config, source, weights, text, vision, dtype);
         } catch (RuntimeException e) {
             weights.close();
-            ckpt.close();
+            source.close();
             throw e;
         }
     }
@@ -93,7 +108,7 @@ public final class Qwen3VL implements AutoCloseable {
     /** The vision tower; fails clearly for checkpoints without one. */
     public VisionEncoder vision() {
         if (vision == null) {
-            throw new IllegalStateException(checkpoint.dir() + ": this checkpoint has no vision tower "
+            throw new IllegalStateException(source.describe() + ": this checkpoint has no vision tower "
                     + "(no " + VisionEncoder.PREFIX + "* tensors or no vision_config), so it cannot see images or videos");
         }
         return vision;
@@ -103,8 +118,17 @@ public final class Qwen3VL implements AutoCloseable {
         return dtype;
     }
 
+    /** The checkpoint the weights came from; fails for models built from synthetic weights. */
     public Checkpoint checkpoint() {
-        return checkpoint;
+        if (source instanceof Checkpoint ckpt) {
+            return ckpt;
+        }
+        throw new IllegalStateException(source.describe() + " is not a checkpoint on disk");
+    }
+
+    /** Where the weights came from. */
+    public WeightSource weightSource() {
+        return source;
     }
 
     /** A manager for one request's KV cache and activations, on the model's device. */
@@ -141,6 +165,6 @@ public final class Qwen3VL implements AutoCloseable {
     @Override
     public void close() {
         weights.close();
-        checkpoint.close();
+        source.close();
     }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
  * listed by {@code model.safetensors.index.json}. Tensors are loaded by name into NDArrays of the
  * run's compute dtype; BF16 never reaches DJL (it aborts the JVM) and is widened in Java instead.
  */
-public final class Checkpoint implements AutoCloseable {
+public final class Checkpoint implements WeightSource {
     public static final String SINGLE_FILE = "model.safetensors";
     public static final String INDEX_FILE = "model.safetensors.index.json";
 
@@ -86,10 +86,16 @@ public final class Checkpoint implements AutoCloseable {
         return dir;
     }
 
+    @Override
+    public String describe() {
+        return dir.toString();
+    }
+
     public Set<String> names() {
         return Collections.unmodifiableSet(tensors.keySet());
     }
 
+    @Override
     public boolean contains(String name) {
         return tensors.containsKey(name);
     }
@@ -115,6 +121,7 @@ public final class Checkpoint implements AutoCloseable {
      * result is backed by the read-only mapping and must never be modified in place (SIGSEGV).
      * Tensors larger than one ByteBuffer (2 GiB) are converted in chunks.
      */
+    @Override
     public NDArray load(String name, NDManager manager, DataType target) {
         TensorInfo info = info(name);
         return loader.load(byPath.get(info.file()), info, manager, target);

@@ -26,8 +26,20 @@ public final class Activations {
 
     /** GELU in its tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        // The same operations in the same order as 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), but each
+        // temporary is updated in place or closed once used: the vision MLP's activations are the
+        // largest arrays of a video pass, and eight live copies of them would dominate its memory.
+        NDArray inner = x.pow(3);
+        inner.muli(0.044715f);
+        inner.addi(x); // x³·c + x: float addition commutes exactly
+        inner.muli(SQRT_2_OVER_PI);
+        NDArray gate = inner.tanh();
+        inner.close();
+        gate.addi(1f);
+        NDArray out = x.mul(0.5f);
+        out.muli(gate);
+        gate.close();
+        return out;
     }
 
     /** Exact GELU: 0.5·x·(1 + erf(x/√2)). */

@@ -1,9 +1,9 @@
 package io.qwen3vl.models.nn;
 
 import ai.djl.ndarray.NDArray;
-import io.qwen3vl.models.checkpoint.Checkpoint;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.checkpoint.WeightSource;
 
 /**
  * A dense layer {@code y = x·Wᵀ + b} with the weight kept in the checkpoint's {@code [out, in]}
@@ -19,9 +19,9 @@ public final class Linear {
     }
 
     /** Loads {@code prefix.weight} and, when present, {@code prefix.bias}. */
-    public static Linear load(Checkpoint ckpt, String prefix, NDManager manager, DataType dtype) {
-        NDArray w = ckpt.load(prefix + ".weight", manager, dtype);
-        NDArray b = ckpt.contains(prefix + ".bias") ? ckpt.load(prefix + ".bias", manager, dtype) : null;
+    public static Linear load(WeightSource source, String prefix, NDManager manager, DataType dtype) {
+        NDArray w = source.load(prefix + ".weight", manager, dtype);
+        NDArray b = source.contains(prefix + ".bias") ? source.load(prefix + ".bias", manager, dtype) : null;
         return new Linear(w, b);
     }
 

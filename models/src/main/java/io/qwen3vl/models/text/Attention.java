@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.RmsNorm;
@@ -27,13 +27,13 @@ final class Attention {
     private final int headDim;
     private final float scaling;
 
-    Attention(Checkpoint ckpt, String prefix, TextConfig config, NDManager manager, DataType dtype) {
-        qProj = Linear.load(ckpt, prefix + "q_proj", manager, dtype);
-        kProj = Linear.load(ckpt, prefix + "k_proj", manager, dtype);
-        vProj = Linear.load(ckpt, prefix + "v_proj", manager, dtype);
-        oProj = Linear.load(ckpt, prefix + "o_proj", manager, dtype);
-        qNorm = new RmsNorm(ckpt.load(prefix + "q_norm.weight", manager, dtype), config.rmsNormEps());
-        kNorm = new RmsNorm(ckpt.load(prefix + "k_norm.weight", manager, dtype), config.rmsNormEps());
+    Attention(WeightSource source, String prefix, TextConfig config, NDManager manager, DataType dtype) {
+        qProj = Linear.load(source, prefix + "q_proj", manager, dtype);
+        kProj = Linear.load(source, prefix + "k_proj", manager, dtype);
+        vProj = Linear.load(source, prefix + "v_proj", manager, dtype);
+        oProj = Linear.load(source, prefix + "o_proj", manager, dtype);
+        qNorm = new RmsNorm(source.load(prefix + "q_norm.weight", manager, dtype), config.rmsNormEps());
+        kNorm = new RmsNorm(source.load(prefix + "k_norm.weight", manager, dtype), config.rmsNormEps());
         heads = config.numAttentionHeads();
         kvHeads = config.numKeyValueHeads();
         headDim = config.headDim();

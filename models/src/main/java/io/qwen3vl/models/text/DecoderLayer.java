@@ -3,7 +3,7 @@ package io.qwen3vl.models.text;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.RmsNorm;
 
@@ -15,13 +15,13 @@ final class DecoderLayer {
     private final Mlp mlp;
     private final int index;
 
-    DecoderLayer(Checkpoint ckpt, String prefix, int index, TextConfig config, NDManager manager, DataType dtype) {
+    DecoderLayer(WeightSource source, String prefix, int index, TextConfig config, NDManager manager, DataType dtype) {
         this.index = index;
-        inputNorm = new RmsNorm(ckpt.load(prefix + "input_layernorm.weight", manager, dtype), config.rmsNormEps());
-        attention = new Attention(ckpt, prefix + "self_attn.", config, manager, dtype);
+        inputNorm = new RmsNorm(source.load(prefix + "input_layernorm.weight", manager, dtype), config.rmsNormEps());
+        attention = new Attention(source, prefix + "self_attn.", config, manager, dtype);
         postAttentionNorm = new RmsNorm(
-                ckpt.load(prefix + "post_attention_layernorm.weight", manager, dtype), config.rmsNormEps());
-        mlp = new Mlp(ckpt, prefix + "mlp.", config, manager, dtype);
+                source.load(prefix + "post_attention_layernorm.weight", manager, dtype), config.rmsNormEps());
+        mlp = new Mlp(source, prefix + "mlp.", config, manager, dtype);
     }
 
     NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {

@@ -62,6 +62,30 @@ public final class KvCache {
         return new NDArray[] {keyView, valueView};
     }
 
+    /**
+     * Pretends that {@code tokens} tokens are already cached by writing random keys and values
+     * (standard normal) into the first slots of every layer. For benchmarks that need a long
+     * context without paying for its prefill: attention cost depends on the length, not the values.
+     */
+    public void fillRandom(int tokens) {
+        if (tokens < 0 || tokens > capacity) {
+            throw new IllegalArgumentException("cannot fill " + tokens + " tokens into a cache of capacity " + capacity);
+        }
+        if (tokens > 0) {
+            Shape first = keys[0].getShape();
+            Shape shape = new Shape(first.get(0), tokens, first.get(2));
+            NDIndex slot = new NDIndex(":, :{}, :", tokens);
+            try (NDManager scratch = keys[0].getManager().newSubManager()) {
+                NDArray noise = scratch.randomNormal(0f, 1f, shape, DataType.FLOAT32).toType(keys[0].getDataType(), false);
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i].set(slot, noise);
+                    values[i].set(slot, noise);
+                }
+            }
+        }
+        length = tokens;
+    }
+
     /** Called once all layers have appended a step's tokens. */
     void advance(int n) {
         length += n;

@@ -3,7 +3,7 @@ package io.qwen3vl.models.text;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Activations;
 import io.qwen3vl.models.nn.Linear;
@@ -15,10 +15,10 @@ final class Mlp {
     private final Linear down;
     private final String act;
 
-    Mlp(Checkpoint ckpt, String prefix, TextConfig config, NDManager manager, DataType dtype) {
-        gate = Linear.load(ckpt, prefix + "gate_proj", manager, dtype);
-        up = Linear.load(ckpt, prefix + "up_proj", manager, dtype);
-        down = Linear.load(ckpt, prefix + "down_proj", manager, dtype);
+    Mlp(WeightSource source, String prefix, TextConfig config, NDManager manager, DataType dtype) {
+        gate = Linear.load(source, prefix + "gate_proj", manager, dtype);
+        up = Linear.load(source, prefix + "up_proj", manager, dtype);
+        down = Linear.load(source, prefix + "down_proj", manager, dtype);
         act = config.hiddenAct();
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.RmsNorm;
@@ -40,16 +40,16 @@ public final class TextDecoder {
         this.rope = new InterleavedMRope(config);
     }
 
-    public static TextDecoder load(Checkpoint ckpt, TextConfig config, NDManager manager, DataType dtype) {
-        NDArray embed = ckpt.load(PREFIX + "embed_tokens.weight", manager, dtype);
+    public static TextDecoder load(WeightSource source, TextConfig config, NDManager manager, DataType dtype) {
+        NDArray embed = source.load(PREFIX + "embed_tokens.weight", manager, dtype);
         DecoderLayer[] layers = new DecoderLayer[config.numHiddenLayers()];
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new DecoderLayer(ckpt, PREFIX + "layers." + i + ".", i, config, manager, dtype);
+            layers[i] = new DecoderLayer(source, PREFIX + "layers." + i + ".", i, config, manager, dtype);
         }
-        RmsNorm norm = new RmsNorm(ckpt.load(PREFIX + "norm.weight", manager, dtype), config.rmsNormEps());
+        RmsNorm norm = new RmsNorm(source.load(PREFIX + "norm.weight", manager, dtype), config.rmsNormEps());
         Linear head;
-        if (ckpt.contains("lm_head.weight") && !config.tieWordEmbeddings()) {
-            head = Linear.load(ckpt, "lm_head", manager, dtype);
+        if (source.contains("lm_head.weight") && !config.tieWordEmbeddings()) {
+            head = Linear.load(source, "lm_head", manager, dtype);
         } else {
             head = new Linear(embed, null);
         }
@@ -104,10 +104,23 @@ public final class TextDecoder {
         NDArray sin = cosSin.get(1);
         NDArray mask = len > 1 ? causalMask(cache.length(), len, scope) : null;
         NDArray h = embeds.getDataType() == dtype ? embeds : embeds.toType(dtype, false);
+        boolean owned = h != embeds;
         for (int i = 0; i < layers.length; i++) {
-            h = layers[i].forward(h, cos, sin, mask, cache);
-            if (deepStack != null) {
-                h = deepStack.inject(i, h);
+            // One scope per layer: its intermediates (and the previous hidden states) are freed as soon
+            // as the layer is done, so memory holds one layer's activations instead of all of them.
+            try (NDManager layerScope = scope.newSubManager()) {
+                if (owned) {
+                    h.attach(layerScope);
+                } else {
+                    h.tempAttach(layerScope); // the caller's embeddings go back to the caller
+                }
+                NDArray out = layers[i].forward(h, cos, sin, mask, cache);
+                if (deepStack != null) {
+                    out = deepStack.inject(i, out);
+                }
+                out.attach(scope);
+                h = out;
+                owned = true;
             }
         }
         cache.advance(len);

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.nn.Linear;
 
 /**
@@ -23,8 +23,8 @@ public final class PatchEmbed {
     }
 
     /** Loads {@code prefix.proj.weight} ({@code [hidden, C, T, P, P]}) and {@code prefix.proj.bias}. */
-    public static PatchEmbed load(Checkpoint ckpt, String prefix, NDManager manager, DataType dtype) {
-        NDArray conv = ckpt.load(prefix + ".proj.weight", manager, dtype);
+    public static PatchEmbed load(WeightSource source, String prefix, NDManager manager, DataType dtype) {
+        NDArray conv = source.load(prefix + ".proj.weight", manager, dtype);
         Shape s = conv.getShape();
         if (s.dimension() != 5) {
             throw new IllegalArgumentException(prefix + ".proj.weight must be a Conv3d weight [hidden, C, T, P, P], got " + s);
@@ -32,7 +32,7 @@ public final class PatchEmbed {
         long hidden = s.get(0);
         // A view of the loaded weight; nothing ever writes to it.
         NDArray flat = conv.reshape(hidden, s.size() / hidden);
-        NDArray bias = ckpt.load(prefix + ".proj.bias", manager, dtype);
+        NDArray bias = source.load(prefix + ".proj.bias", manager, dtype);
         return new PatchEmbed(new Linear(flat, bias));
     }
 

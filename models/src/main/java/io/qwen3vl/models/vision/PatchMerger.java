@@ -3,7 +3,7 @@ package io.qwen3vl.models.vision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.nn.Activations;
 import io.qwen3vl.models.nn.LayerNorm;
 import io.qwen3vl.models.nn.Linear;
@@ -30,12 +30,12 @@ public final class PatchMerger {
     }
 
     /** Loads {@code prefix.norm}, {@code prefix.linear_fc1} and {@code prefix.linear_fc2}. */
-    public static PatchMerger load(Checkpoint ckpt, String prefix, boolean postShuffleNorm,
+    public static PatchMerger load(WeightSource source, String prefix, boolean postShuffleNorm,
                                    NDManager manager, DataType dtype) {
         return new PatchMerger(
-                VisionBlock.layerNorm(ckpt, prefix + ".norm", manager, dtype),
-                Linear.load(ckpt, prefix + ".linear_fc1", manager, dtype),
-                Linear.load(ckpt, prefix + ".linear_fc2", manager, dtype),
+                VisionBlock.layerNorm(source, prefix + ".norm", manager, dtype),
+                Linear.load(source, prefix + ".linear_fc1", manager, dtype),
+                Linear.load(source, prefix + ".linear_fc2", manager, dtype),
                 postShuffleNorm);
     }
 

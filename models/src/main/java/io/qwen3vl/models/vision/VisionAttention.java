@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.nn.Linear;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +49,10 @@ public final class VisionAttention {
     }
 
     /** Loads {@code prefix.qkv} and {@code prefix.proj}. */
-    public static VisionAttention load(Checkpoint ckpt, String prefix, int numHeads, NDManager manager, DataType dtype) {
+    public static VisionAttention load(WeightSource source, String prefix, int numHeads, NDManager manager, DataType dtype) {
         return new VisionAttention(
-                Linear.load(ckpt, prefix + ".qkv", manager, dtype),
-                Linear.load(ckpt, prefix + ".proj", manager, dtype),
+                Linear.load(source, prefix + ".qkv", manager, dtype),
+                Linear.load(source, prefix + ".proj", manager, dtype),
                 numHeads);
     }
 

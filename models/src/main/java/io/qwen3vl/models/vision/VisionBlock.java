@@ -3,7 +3,7 @@ package io.qwen3vl.models.vision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.nn.Activations;
 import io.qwen3vl.models.nn.LayerNorm;
 import io.qwen3vl.models.nn.Linear;
@@ -34,19 +34,19 @@ public final class VisionBlock {
     }
 
     /** Loads {@code prefix.norm1}, {@code prefix.attn}, {@code prefix.norm2} and {@code prefix.mlp.linear_fc1/2}. */
-    public static VisionBlock load(Checkpoint ckpt, String prefix, int numHeads, String hiddenAct,
+    public static VisionBlock load(WeightSource source, String prefix, int numHeads, String hiddenAct,
                                    NDManager manager, DataType dtype) {
         return new VisionBlock(
-                layerNorm(ckpt, prefix + ".norm1", manager, dtype),
-                VisionAttention.load(ckpt, prefix + ".attn", numHeads, manager, dtype),
-                layerNorm(ckpt, prefix + ".norm2", manager, dtype),
-                Linear.load(ckpt, prefix + ".mlp.linear_fc1", manager, dtype),
-                Linear.load(ckpt, prefix + ".mlp.linear_fc2", manager, dtype),
+                layerNorm(source, prefix + ".norm1", manager, dtype),
+                VisionAttention.load(source, prefix + ".attn", numHeads, manager, dtype),
+                layerNorm(source, prefix + ".norm2", manager, dtype),
+                Linear.load(source, prefix + ".mlp.linear_fc1", manager, dtype),
+                Linear.load(source, prefix + ".mlp.linear_fc2", manager, dtype),
                 hiddenAct);
     }
 
-    static LayerNorm layerNorm(Checkpoint ckpt, String prefix, NDManager manager, DataType dtype) {
-        return new LayerNorm(ckpt.load(prefix + ".weight", manager, dtype), ckpt.load(prefix + ".bias", manager, dtype),
+    static LayerNorm layerNorm(WeightSource source, String prefix, NDManager manager, DataType dtype) {
+        return new LayerNorm(source.load(prefix + ".weight", manager, dtype), source.load(prefix + ".bias", manager, dtype),
                 NORM_EPS);
     }
 

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.VisionConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,27 +52,27 @@ public final class VisionEncoder implements AutoCloseable {
      * Loads the vision tower in {@code dtype} (FLOAT32 is the compute type the goldens are checked
      * in) into a new sub-manager of {@code parent}.
      */
-    public static VisionEncoder load(Checkpoint ckpt, VisionConfig config, NDManager parent, DataType dtype) {
+    public static VisionEncoder load(WeightSource source, VisionConfig config, NDManager parent, DataType dtype) {
         validate(config);
         NDManager weights = parent.newSubManager();
         try {
-            PatchEmbed patchEmbed = PatchEmbed.load(ckpt, PREFIX + "patch_embed", weights, dtype);
+            PatchEmbed patchEmbed = PatchEmbed.load(source, PREFIX + "patch_embed", weights, dtype);
             long expectedPatch = (long) config.inChannels() * config.temporalPatchSize()
                     * config.patchSize() * config.patchSize();
             if (patchEmbed.patchDim() != expectedPatch) {
                 throw new IllegalArgumentException("patch_embed takes " + patchEmbed.patchDim()
                         + " values per patch, config implies " + expectedPatch);
             }
-            VisionPositionEmbedding positions = VisionPositionEmbedding.load(ckpt, PREFIX + "pos_embed", weights, dtype);
+            VisionPositionEmbedding positions = VisionPositionEmbedding.load(source, PREFIX + "pos_embed", weights, dtype);
             List<VisionBlock> blocks = new ArrayList<>(config.depth());
             for (int i = 0; i < config.depth(); i++) {
-                blocks.add(VisionBlock.load(ckpt, PREFIX + "blocks." + i, config.numHeads(), config.hiddenAct(),
+                blocks.add(VisionBlock.load(source, PREFIX + "blocks." + i, config.numHeads(), config.hiddenAct(),
                         weights, dtype));
             }
-            PatchMerger merger = PatchMerger.load(ckpt, PREFIX + "merger", false, weights, dtype);
+            PatchMerger merger = PatchMerger.load(source, PREFIX + "merger", false, weights, dtype);
             List<PatchMerger> deepstack = new ArrayList<>();
             for (int i = 0; i < config.deepstackVisualIndexes().length; i++) {
-                deepstack.add(PatchMerger.load(ckpt, PREFIX + "deepstack_merger_list." + i, true, weights, dtype));
+                deepstack.add(PatchMerger.load(source, PREFIX + "deepstack_merger_list." + i, true, weights, dtype));
             }
             return new VisionEncoder(config, weights, dtype, patchEmbed, positions, blocks, merger, deepstack);
         } catch (RuntimeException e) {
@@ -140,11 +140,18 @@ public final class VisionEncoder implements AutoCloseable {
                 deepstack.add(null);
             }
             for (int layer = 0; layer < blocks.size(); layer++) {
-                x = blocks.get(layer).forward(x, rot.cos(), rot.sin(), runs);
-                for (int i = 0; i < deepstackIndexes.length; i++) {
-                    if (deepstackIndexes[i] == layer) {
-                        deepstack.set(i, deepstackMergers.get(i).forward(x));
+                // One scope per block: a block's intermediates are freed when it is done.
+                try (NDManager blockScope = scope.newSubManager()) {
+                    x.attach(blockScope);
+                    x = blocks.get(layer).forward(x, rot.cos(), rot.sin(), runs);
+                    for (int i = 0; i < deepstackIndexes.length; i++) {
+                        if (deepstackIndexes[i] == layer) {
+                            NDArray features = deepstackMergers.get(i).forward(x);
+                            features.attach(scope);
+                            deepstack.set(i, features);
+                        }
                     }
+                    x.attach(scope);
                 }
             }
             NDArray embeds = merger.forward(x);

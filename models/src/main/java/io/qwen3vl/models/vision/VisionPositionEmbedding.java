@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.checkpoint.WeightSource;
 
 /**
  * Learned absolute position embeddings: a {@code side × side} table (48 × 48 in the released
@@ -29,8 +29,8 @@ public final class VisionPositionEmbedding {
     }
 
     /** Loads {@code prefix.weight} ({@code [side², hidden]}). */
-    public static VisionPositionEmbedding load(Checkpoint ckpt, String prefix, NDManager manager, DataType dtype) {
-        return new VisionPositionEmbedding(ckpt.load(prefix + ".weight", manager, dtype));
+    public static VisionPositionEmbedding load(WeightSource source, String prefix, NDManager manager, DataType dtype) {
+        return new VisionPositionEmbedding(source.load(prefix + ".weight", manager, dtype));
     }
 
     /**

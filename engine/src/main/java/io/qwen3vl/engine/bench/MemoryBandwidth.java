@@ -1,0 +1,124 @@
+package io.qwen3vl.engine.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * This machine's streaming-read bandwidth, the roofline of decoding (which reads every weight once
+ * per token). Two probes, the best of several passes each:
+ * <ul>
+ *   <li>Java: every core XOR-reduces its share of {@code long[]} blocks. C2 vectorises a long XOR
+ *       reduction (an add reduction it does not on Java 17), so this reads at the memory's pace;</li>
+ *   <li>native: the NDArray backend's {@code sum()} over one float32 array, which on its own
+ *       under-reads some machines noticeably.</li>
+ * </ul>
+ * The bandwidth used as the limit is the larger of the two.
+ *
+ * @param bytes  bytes read per pass
+ * @param passes timed passes per probe (after one untimed warm-up pass)
+ */
+public record MemoryBandwidth(double javaBytesPerSecond, double nativeBytesPerSecond, long bytes, int threads,
+                              int passes) {
+    /** Largest Java array block: blocks keep every array far below 2^31 elements. */
+    private static final int BLOCK_LONGS = 8 << 20; // 64 MiB
+
+    private static volatile long sink;
+
+    public double bestBytesPerSecond() {
+        return Math.max(javaBytesPerSecond, nativeBytesPerSecond);
+    }
+
+    public static MemoryBandwidth measure(long bytes, int threads, int passes, NDManager manager) {
+        if (bytes < 1 << 20 || threads < 1 || passes < 1) {
+            throw new IllegalArgumentException("bandwidth probe needs >= 1 MiB, >= 1 thread and >= 1 pass");
+        }
+        double java = javaProbe(bytes, threads, passes);
+        double nativeRate = nativeProbe(bytes, passes, manager);
+        return new MemoryBandwidth(java, nativeRate, bytes, threads, passes);
+    }
+
+    private static double javaProbe(long bytes, int threads, int passes) {
+        long longs = bytes / Long.BYTES;
+        List<long[]> blocks = new ArrayList<>();
+        for (long done = 0; done < longs; done += BLOCK_LONGS) {
+            long[] block = new long[(int) Math.min(BLOCK_LONGS, longs - done)];
+            for (int i = 0; i < block.length; i++) {
+                block[i] = i; // touch every page before timing
+            }
+            blocks.add(block);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "bandwidth-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            double best = 0;
+            for (int pass = 0; pass <= passes; pass++) {
+                long start = System.nanoTime();
+                List<Future<Long>> parts = new ArrayList<>(threads);
+                for (int t = 0; t < threads; t++) {
+                    int first = t;
+                    parts.add(pool.submit(() -> {
+                        long x = 0;
+                        for (int b = first; b < blocks.size(); b += threads) {
+                            x ^= xor(blocks.get(b));
+                        }
+                        return x;
+                    }));
+                }
+                long x = 0;
+                for (Future<Long> f : parts) {
+                    x ^= f.get();
+                }
+                sink = x;
+                double rate = longs * (double) Long.BYTES / Stats.seconds(start);
+                if (pass > 0) { // pass 0 warms the JIT up
+                    best = Math.max(best, rate);
+                }
+            }
+            return best;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("bandwidth probe interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("bandwidth probe failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long xor(long[] a) {
+        long x = 0;
+        for (int i = 0; i < a.length; i++) {
+            x ^= a[i];
+        }
+        return x;
+    }
+
+    private static double nativeProbe(long bytes, int passes, NDManager manager) {
+        try (NDManager scope = manager.newSubManager()) {
+            long floats = bytes / Float.BYTES;
+            NDArray data = scope.ones(new Shape(floats), DataType.FLOAT32);
+            double best = 0;
+            for (int pass = 0; pass <= passes; pass++) {
+                long start = System.nanoTime();
+                try (NDArray sum = data.sum()) {
+                    sink ^= (long) sum.getFloat();
+                }
+                double rate = floats * (double) Float.BYTES / Stats.seconds(start);
+                if (pass > 0) {
+                    best = Math.max(best, rate);
+                }
+            }
+            return best;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.qwen3vl.engine.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.qwen3vl.engine.TestData;
+import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.config.ModelConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark runs end to end on the tiny checkpoint in a few seconds; no timing is asserted. */
+class BenchmarkTest {
+    static final List<String> REQUIRED = List.of("memory_bandwidth_bytes_per_s", "gemm_peak_flops",
+            "decode_roofline_fraction", "prefill_peak_fraction", "vision_peak_fraction", "peak_rss_bytes");
+
+    static BenchOptions tinyQuick() {
+        return BenchOptions.builder()
+                .model(TestData.tinyModel())
+                .dtype(DataType.FLOAT32)
+                .repeats(1)
+                .warmups(1)
+                .prefillLengths(16, 40)
+                .decodeContexts(8, 64)
+                .decodeSteps(2)
+                .bandwidthBytes(8L << 20)
+                .gemmRows(16)
+                .imageSize(64)
+                .video(3, 10, 96, 64)
+                .prefillChunk(24) // the video prompt then runs in several chunks, DeepStack rows split among them
+                .build();
+    }
+
+    @Test
+    void quickRunOnTinyModelReportsEveryRequiredFigure() {
+        List<String> phases = new ArrayList<>();
+        BenchReport report = Benchmark.run(tinyQuick(), phases::add);
+        System.out.println(report.toTable());
+        JsonObject json = report.toJson();
+        for (String key : REQUIRED) {
+            List<Double> values = new ArrayList<>();
+            collect(json, key, values);
+            assertTrue(!values.isEmpty(), key + " missing from " + json);
+            for (double v : values) {
+                assertTrue(Double.isFinite(v) && v > 0, key + " = " + v);
+            }
+        }
+        assertEquals(2, json.getAsJsonArray("prefill").size());
+        assertEquals(2, json.getAsJsonArray("decode").size());
+        assertTrue(json.has("time_to_first_token_video"), json.toString());
+        assertTrue(report.toTable().contains("decode @64"), report.toTable());
+        assertTrue(phases.size() >= 7, phases.toString());
+    }
+
+    @Test
+    void decodeBytesAreTheCheckpointsTextWeightsWithTheTiedHead() {
+        ModelConfig config = ModelConfig.load(TestData.tinyModel());
+        long elements = 0;
+        try (Checkpoint ckpt = Checkpoint.open(TestData.tinyModel())) {
+            for (String name : ckpt.names()) {
+                if (name.startsWith("model.language_model.")) {
+                    elements += ckpt.info(name).elementCount(); // embeddings included: they are the tied LM head
+                }
+            }
+        }
+        assertEquals(elements * 2, FlopCounter.decodeWeightBytes(config, DataType.FLOAT16));
+    }
+
+    private static void collect(JsonElement e, String key, List<Double> out) {
+        if (e.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> entry : e.getAsJsonObject().entrySet()) {
+                if (entry.getKey().equals(key) && entry.getValue().isJsonPrimitive()) {
+                    out.add(entry.getValue().getAsDouble());
+                }
+                collect(entry.getValue(), key, out);
+            }
+        } else if (e.isJsonArray()) {
+            e.getAsJsonArray().forEach(x -> collect(x, key, out));
+        }
+    }
+}
