@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code qwen3vl} command line: one subcommand per workflow. */
 @Command(name = "qwen3vl", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
         description = "Run Qwen3-VL checkpoints on images, videos and text, on CPU or CUDA.",
-        subcommands = {AskCommand.class, PrepareCommand.class, CaptionCommand.class, EvalCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AskCommand.class, PrepareCommand.class, CaptionCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  qwen3vl ask --model testdata/qwen3vl-tiny \"What is in the picture?\" --image cat.png",
                 "  qwen3vl ask --model Qwen/Qwen3-VL-2B-Instruct --video clip.mp4 \"When does the cat jump?\"",
