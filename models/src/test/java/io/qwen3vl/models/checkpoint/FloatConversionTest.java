@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /** The block-wise, multi-threaded kernels agree with the scalar definitions, edges included. */
 class FloatConversionTest {
@@ -82,40 +81,5 @@ class FloatConversionTest {
         assertEquals(0, dst.getInt(0));
         assertEquals((src.getShort(4) & 0xFFFF) << 16, dst.getInt(8));
         assertEquals((src.getShort(18) & 0xFFFF) << 16, dst.getInt(36));
-    }
-
-    /**
-     * Throughput on 100 M elements (run with {@code -Dqwen3vl.bench=true}); the bar is 40-80 ms per
-     * 100 M elements on two threads. Needs ~1 GB of direct memory, so it is off by default.
-     */
-    @Test
-    @EnabledIfSystemProperty(named = "qwen3vl.bench", matches = "true")
-    void conversionSpeedPer100MElements() {
-        int n = 100_000_000;
-        ByteBuffer bf16 = ByteBuffer.allocateDirect(2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            bf16.putShort(2 * i, (short) (i * 40503));
-        }
-        ByteBuffer f32 = out(4L * n);
-        ByteBuffer f16 = out(2L * n);
-        StringBuilder report = new StringBuilder("ms per 100M elements (best of 5):");
-        report.append(" bf16->f32 ").append(best(() -> FloatConversion.convert(DType.BF16, bf16, DType.F32, f32)));
-        report.append(", bf16->f16 ").append(best(() -> FloatConversion.convert(DType.BF16, bf16, DType.F16, f16)));
-        ByteBuffer f32le = f32.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        report.append(", f32->f16 ").append(best(() -> FloatConversion.convert(DType.F32, f32le, DType.F16, f16)));
-        ByteBuffer f16le = f16.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        report.append(", f16->f32 ").append(best(() -> FloatConversion.convert(DType.F16, f16le, DType.F32, f32)));
-        System.out.println(report + " on " + Runtime.getRuntime().availableProcessors() + " cores");
-        assertTrue(report.length() > 0);
-    }
-
-    private static long best(Runnable r) {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
-        }
-        return best;
     }
 }
