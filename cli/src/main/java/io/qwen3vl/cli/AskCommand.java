@@ -45,8 +45,9 @@ public final class AskCommand implements Callable<Integer> {
     public Integer call() {
         PromptOptions.Request request = prompt.request();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Qwen3VLEngine engine = model.load()) {
-            PreparedPrompt prepared = engine.prompts().build(request.messages(), request.baseDir(), vision.toMediaOptions());
+        try (Qwen3VLEngine engine = model.load();
+             PreparedPrompt prepared = engine.prompts().build(request.messages(), request.baseDir(),
+                     vision.toMediaOptions())) {
             SamplingSettings settings = sampling.toSettings(engine.generationDefaults(), logprobs);
             TokenListener stream = json ? TokenListener.NONE : piece -> {
                 out.print(piece);

@@ -47,8 +47,8 @@ public final class PrepareCommand implements Callable<Integer> {
     public Integer call() {
         PromptOptions.Request request = prompt.request();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (PromptBuilder prompts = PromptBuilder.load(model.modelDir())) {
-            PreparedPrompt p = prompts.build(request.messages(), request.baseDir(), vision.toMediaOptions());
+        try (PromptBuilder prompts = PromptBuilder.load(model.modelDir());
+             PreparedPrompt p = prompts.build(request.messages(), request.baseDir(), vision.toMediaOptions())) {
             int merge = prompts.mergeSize();
             if (json) {
                 out.println(new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create().toJson(toJson(p, merge)));
@@ -73,7 +73,7 @@ public final class PrepareCommand implements Callable<Integer> {
             j.addProperty("source", m.item().source().toString());
             j.add("original_size", size(m.original()));
             j.add("resized_size", size(m.resized()));
-            PatchGrid g = m.patches().grid();
+            PatchGrid g = m.grid();
             JsonArray grid = new JsonArray();
             grid.add(g.t());
             grid.add(g.h());
@@ -111,7 +111,7 @@ public final class PrepareCommand implements Callable<Integer> {
     private static void printText(PreparedPrompt p, int merge, PrintStream out) {
         int i = 1;
         for (PreparedMedia m : p.media()) {
-            PatchGrid g = m.patches().grid();
+            PatchGrid g = m.grid();
             out.printf(Locale.ROOT, "%s %d: %s%n  size %s -> %s, grid_thw [%d, %d, %d], %d tokens%n",
                     m.isVideo() ? "video" : "image", i++, m.item().source(), m.original(), m.resized(),
                     g.t(), g.h(), g.w(), m.tokens(merge));

@@ -54,6 +54,11 @@ public final class Patchifier {
         return CHANNELS * temporalPatchSize * patchSize * patchSize;
     }
 
+    /** Side of one patch in pixels. */
+    public int patchSize() {
+        return patchSize;
+    }
+
     /** The side that frame sizes must be a multiple of: patchSize · mergeSize. */
     public int factor() {
         return patchSize * mergeSize;

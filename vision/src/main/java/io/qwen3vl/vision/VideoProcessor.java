@@ -47,32 +47,61 @@ public final class VideoProcessor {
     }
 
     /**
-     * Samples, decodes, resizes and patchifies a clip.
+     * Samples, decodes, resizes and patchifies a whole clip at once.
      *
      * @throws MediaException naming the source when the clip is too short, too elongated or does not decode
      */
     public ProcessedVideo process(FrameSource source, VideoOptions options) {
+        VideoPlan plan = plan(source, options);
+        VisualPatches patches = patches(source, plan, 0, plan.grid().t());
+        return new ProcessedVideo(patches, plan.frameIndices(), plan.timestamps(), plan.videoFps(), plan.totalFrames(),
+                plan.original(), plan.resized());
+    }
+
+    /**
+     * Chooses the frames and their common size from the source's metadata, decoding nothing.
+     *
+     * @throws MediaException naming the source when the clip is too short or too elongated
+     */
+    public VideoPlan plan(FrameSource source, VideoOptions options) {
         int total = source.frameCount();
         double fps = source.fps();
         ImageSize original = new ImageSize(source.width(), source.height());
-        int[] indices;
-        ImageSize resized;
         try {
-            indices = new FrameSampler(options.sampling()).indices(total, fps);
-            resized = targetSize(indices.length, original, options);
+            int[] indices = new FrameSampler(options.sampling()).indices(total, fps);
+            ImageSize resized = targetSize(indices.length, original, options);
+            int temporal = (indices.length + temporalPatchSize - 1) / temporalPatchSize;
+            int patch = patchifier.patchSize();
+            PatchGrid grid = new PatchGrid(temporal, resized.height() / patch, resized.width() / patch);
+            double[] timestamps = VideoTimestamps.perTemporalPatch(indices, fps, temporalPatchSize);
+            return new VideoPlan(indices, timestamps, fps, total, original, resized, grid);
         } catch (IllegalArgumentException e) {
             throw new MediaException(source.path(), e.getMessage(), e);
         }
-        List<RgbImage> frames = new ArrayList<>(indices.length);
-        for (int index : indices) {
-            RgbImage frame = source.frame(index);
+    }
+
+    /**
+     * Decodes, resizes and patchifies temporal patches {@code [from, to)} of a planned clip (an odd
+     * frame count pads the last patch with its last frame, as upstream). Chunks in increasing order
+     * keep the decoder reading forward.
+     */
+    public VisualPatches patches(FrameSource source, VideoPlan plan, int from, int to) {
+        int[] indices = plan.frameIndices();
+        if (from < 0 || to > plan.grid().t() || from >= to) {
+            throw new IllegalArgumentException("temporal patches [" + from + ", " + to + ") outside the plan's "
+                    + plan.grid().t());
+        }
+        ImageSize resized = plan.resized();
+        int first = from * temporalPatchSize;
+        int last = Math.min(to * temporalPatchSize, indices.length);
+        List<RgbImage> frames = new ArrayList<>(last - first);
+        for (int i = first; i < last; i++) {
+            RgbImage frame = source.frame(indices[i]);
             boolean sameSize = frame.width() == resized.width() && frame.height() == resized.height();
             // Same size: the antialiased bicubic resize is the identity, skip it.
             frames.add(sameSize ? frame : BicubicResampler.resize(frame, resized.width(), resized.height()));
         }
-        VisualPatches patches = patchifier.patchify(frames);
-        double[] timestamps = VideoTimestamps.perTemporalPatch(indices, fps, temporalPatchSize);
-        return new ProcessedVideo(patches, indices, timestamps, fps, total, original, resized);
+        return patchifier.patchify(frames);
     }
 
     /** The common frame size for {@code frames} sampled frames of this size. */

@@ -6,9 +6,9 @@ import io.qwen3vl.vision.ImageProcessor;
 import io.qwen3vl.vision.MediaException;
 import io.qwen3vl.vision.PreprocessorConfig;
 import io.qwen3vl.vision.ProcessedImage;
-import io.qwen3vl.vision.ProcessedVideo;
 import io.qwen3vl.vision.SamplingOptions;
 import io.qwen3vl.vision.VideoOptions;
+import io.qwen3vl.vision.VideoPlan;
 import io.qwen3vl.vision.VideoProcessor;
 import io.qwen3vl.vision.VideoReader;
 import java.util.ArrayList;
@@ -17,8 +17,10 @@ import java.util.List;
 /**
  * Turns a message's image or video into patches with the checkpoint's processors, applying the
  * request's options and then the item's own qwen-vl-utils style keys ({@code min_pixels},
- * {@code max_pixels}, {@code fps}, {@code nframes}, {@code total_pixels}, ...). Stateless and
- * thread-safe; every failure is a {@link MediaException} naming the file.
+ * {@code max_pixels}, {@code fps}, {@code nframes}, {@code total_pixels}, ...). Images are
+ * processed at once; a video is only planned from its metadata and stays open, its frames decoded
+ * on demand (close the result). Stateless and thread-safe; every failure is a
+ * {@link MediaException} naming the file.
  */
 public final class MediaPreprocessor {
     private final ImageProcessor images;
@@ -44,23 +46,28 @@ public final class MediaPreprocessor {
         Long min = longOr(item, "min_pixels", options.minPixels());
         Long max = longOr(item, "max_pixels", options.maxPixels());
         ProcessedImage p = images.process(item.source(), options.alpha(), min, max);
-        return new PreparedMedia(item, p.patches(), p.original(), p.resized(), null);
+        return new PreparedMedia(item, p.patches().grid(), p.original(), p.resized(), null, Pixels.of(p.patches()));
     }
 
     private PreparedMedia video(MediaItem item, MediaOptions options) {
         VideoOptions vo = videoOptions(item, options.video());
         double framesFps = item.number("fps") != null && item.isFrameList() ? item.number("fps") : options.framesFps();
-        try (FrameSource source = item.isFrameList()
+        FrameSource source = item.isFrameList()
                 ? FrameFolderSource.of(item.files(), framesFps)
-                : VideoReader.open(item.source(), framesFps)) {
-            ProcessedVideo p = videos.process(source, vo);
+                : VideoReader.open(item.source(), framesFps);
+        try {
+            // Metadata only: frames are decoded when the encoder asks for them (see Pixels).
+            VideoPlan p = videos.plan(source, vo);
             List<String> texts = new ArrayList<>();
             for (int t = 0; t < p.grid().t(); t++) {
                 texts.add(p.timestampText(t, options.timestampFormat()));
             }
             PreparedMedia.VideoSampling sampling = new PreparedMedia.VideoSampling(p.frameIndices(), p.timestamps(),
                     texts, p.videoFps(), p.totalFrames());
-            return new PreparedMedia(item, p.patches(), p.original(), p.resized(), sampling);
+            return new PreparedMedia(item, p.grid(), p.original(), p.resized(), sampling, Pixels.of(videos, source, p));
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A request ready for the model, built without touching it: the rendered chat template, the prompt
  * after vision placeholders were expanded, its tokens with their vision spans and 3-D positions,
- * and the prepared media. Everything {@code qwen3vl prepare} shows comes from here.
+ * and the prepared media. Everything {@code qwen3vl prepare} shows comes from here. Close it to
+ * release the videos it holds open.
  *
  * @param rendered  the chat template's output
  * @param expanded  the text the model reads (pads and timestamps in place)
@@ -19,8 +20,13 @@ import java.util.List;
  * @param timings   time spent preparing (phase "preprocess")
  */
 public record PreparedPrompt(String rendered, String expanded, TokenSequence sequence, RopeIndex rope,
-                             List<PreparedMedia> media, Timings timings) {
+                             List<PreparedMedia> media, Timings timings) implements AutoCloseable {
     public PreparedPrompt {
         media = List.copyOf(media);
+    }
+
+    @Override
+    public void close() {
+        media.forEach(PreparedMedia::close);
     }
 }

@@ -75,8 +75,8 @@ public final class PromptBuilder implements AutoCloseable {
      */
     public PreparedPrompt build(List<Object> messages, Path baseDir, MediaOptions options) {
         Timings timings = new Timings();
+        List<PreparedMedia> prepared = new ArrayList<>();
         try (Timings.Phase p = timings.phase("preprocess")) {
-            List<PreparedMedia> prepared = new ArrayList<>();
             for (MediaItem item : MessageMedia.find(messages, baseDir)) {
                 prepared.add(media.prepare(item, options));
             }
@@ -86,7 +86,7 @@ public final class PromptBuilder implements AutoCloseable {
             List<int[]> imageGrids = new ArrayList<>();
             List<int[]> videoGrids = new ArrayList<>();
             for (PreparedMedia m : prepared) {
-                PatchGrid g = m.patches().grid();
+                PatchGrid g = m.grid();
                 int[] merged = {g.t(), g.h() / mergeSize, g.w() / mergeSize};
                 if (m.isVideo()) {
                     videoBlocks.add(new PromptExpander.VideoBlocks(m.video().timestampTexts(), merged[1] * merged[2]));
@@ -100,6 +100,9 @@ public final class PromptBuilder implements AutoCloseable {
             int[] ids = tokenizer.encode(expanded);
             TokenSequence sequence = TokenSequence.locate(ids, special, imageGrids, videoGrids);
             return new PreparedPrompt(rendered, expanded, sequence, RopeIndex.of(sequence), prepared, timings);
+        } catch (RuntimeException e) {
+            prepared.forEach(PreparedMedia::close);
+            throw e;
         }
     }
 

@@ -51,9 +51,14 @@ class PromptBuilderGoldenTest {
             "preprocess/video_resize, preprocess/video_resize/pixel_values_videos.npy, preprocess/video_resize/video_grid_thw.npy"})
     void goldenMessagesBecomeTheReferencePrompt(String prompt, String pixels, String grid) throws IOException {
         Path dir = TestData.golden(prompt);
-        PreparedPrompt p = builder.build(ChatTemplate.parseMessages(dir.resolve("messages.json")), dir,
-                MediaOptions.defaults());
+        try (PreparedPrompt p = builder.build(ChatTemplate.parseMessages(dir.resolve("messages.json")), dir,
+                MediaOptions.defaults())) {
+            assertMatchesReference(p, dir, pixels, grid, prompt);
+        }
+    }
 
+    private static void assertMatchesReference(PreparedPrompt p, Path dir, String pixels, String grid, String prompt)
+            throws IOException {
         assertEquals(Files.readString(dir.resolve("chat_template_output.txt")), p.rendered(), "rendered template");
         assertEquals(Files.readString(dir.resolve("prompt.txt")), p.expanded(), "expanded prompt");
         int[] ids = Arrays.stream(Npy.read(dir.resolve("input_ids.npy")).longs()).mapToInt(Math::toIntExact).toArray();
@@ -70,7 +75,7 @@ class PromptBuilderGoldenTest {
         assertEquals(1, p.media().size());
         PreparedMedia m = p.media().get(0);
         long[] g = Npy.read(TestData.golden(grid)).longs();
-        PatchGrid actual = m.patches().grid();
+        PatchGrid actual = m.grid();
         assertArrayEquals(g, new long[] {actual.t(), actual.h(), actual.w()}, "grid_thw");
         Closeness.assertClose(Npy.read(TestData.golden(pixels)).floats(), m.patches().values(), 1e-6,
                 prompt + " pixel values");
@@ -79,9 +84,11 @@ class PromptBuilderGoldenTest {
     @Test
     void videoSamplingIsReported() throws IOException {
         Path dir = TestData.golden("video");
-        PreparedPrompt p = builder.build(ChatTemplate.parseMessages(dir.resolve("messages.json")), dir,
-                MediaOptions.defaults());
-        PreparedMedia.VideoSampling v = p.media().get(0).video();
+        PreparedMedia.VideoSampling v;
+        try (PreparedPrompt p = builder.build(ChatTemplate.parseMessages(dir.resolve("messages.json")), dir,
+                MediaOptions.defaults())) {
+            v = p.media().get(0).video();
+        }
         assertArrayEquals(new int[] {0, 6, 11, 17, 22, 28, 33, 39}, v.frameIndices());
         assertEquals(List.of("<0.3 seconds>", "<1.4 seconds>", "<2.5 seconds>", "<3.6 seconds>"), v.timestampTexts());
         assertEquals(40, v.totalFrames());
@@ -100,7 +107,8 @@ class PromptBuilderGoldenTest {
     void relativeMediaPathsResolveAgainstTheMessagesFolder() throws IOException {
         Path dir = TestData.golden("image");
         List<Object> messages = ChatTemplate.parseMessages(dir.resolve("messages.json"));
-        PreparedPrompt p = builder.build(messages, dir, MediaOptions.defaults());
-        assertEquals(dir.resolve("../inputs/image.png").normalize(), p.media().get(0).item().source());
+        try (PreparedPrompt p = builder.build(messages, dir, MediaOptions.defaults())) {
+            assertEquals(dir.resolve("../inputs/image.png").normalize(), p.media().get(0).item().source());
+        }
     }
 }
