@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.engine.fusion.VisionFeatures;
+import io.qwen3vl.engine.generate.ChunkedPrefill;
 import io.qwen3vl.engine.sequence.RopeIndex;
 import io.qwen3vl.engine.sequence.SpecialTokens;
 import io.qwen3vl.engine.sequence.TokenSequence;

@@ -22,11 +22,16 @@ public final class DecodeSession implements AutoCloseable {
     private final RopeIndex rope;
     private final NDManager request;
     private final KvCache cache;
+    private final int prefillChunk;
     private boolean prefilled;
 
-    private DecodeSession(Qwen3VL model, RopeIndex rope, int capacity) {
+    private DecodeSession(Qwen3VL model, RopeIndex rope, int capacity, int prefillChunk) {
+        if (prefillChunk < 1) {
+            throw new IllegalArgumentException("prefill chunk must be at least 1 token, got " + prefillChunk);
+        }
         this.model = model;
         this.rope = rope;
+        this.prefillChunk = prefillChunk;
         request = model.newRequestManager();
         try {
             cache = model.text().newCache(capacity, request);
@@ -38,7 +43,12 @@ public final class DecodeSession implements AutoCloseable {
 
     /** Opens a session whose cache holds exactly {@code capacity} tokens (prompt + new tokens). */
     public static DecodeSession open(Qwen3VL model, RopeIndex rope, int capacity) {
-        return new DecodeSession(model, rope, capacity);
+        return open(model, rope, capacity, ChunkedPrefill.DEFAULT_CHUNK);
+    }
+
+    /** As {@link #open(Qwen3VL, RopeIndex, int)}, prefilling at most {@code prefillChunk} tokens per pass. */
+    public static DecodeSession open(Qwen3VL model, RopeIndex rope, int capacity, int prefillChunk) {
+        return new DecodeSession(model, rope, capacity, prefillChunk);
     }
 
     public int vocabSize() {
@@ -56,7 +66,8 @@ public final class DecodeSession implements AutoCloseable {
 
     /**
      * Runs the prompt through the model: vision features scattered into the pad rows, DeepStack added
-     * after the first decoder layers. Writes the logits predicting the first new token.
+     * after the first decoder layers. Long prompts go through in chunks ({@link ChunkedPrefill}) so
+     * attention scores stay small. Writes the logits predicting the first new token.
      *
      * @param vision the prompt's vision features (owned by the caller and left open), or null for text
      */
@@ -77,8 +88,9 @@ public final class DecodeSession implements AutoCloseable {
         List<NDArray> deepStack = visionRows.length > 0 ? vision.deepStack() : null;
         try (NDManager step = request.newSubManager()) {
             NDArray embeds = model.embed(prompt.ids(), visionRows, embedsIn, step);
-            NDArray hidden = model.forward(embeds, rope.positions(), cache, visionRows, deepStack);
-            readLogits(hidden.get("-1:"), logitsOut);
+            NDArray last = ChunkedPrefill.run(model, embeds, rope.positions(), cache, visionRows,
+                    deepStack == null ? List.of() : deepStack, prefillChunk, step);
+            readLogits(last, logitsOut);
         }
         prefilled = true;
     }

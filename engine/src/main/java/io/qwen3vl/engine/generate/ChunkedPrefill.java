@@ -1,4 +1,4 @@
-package io.qwen3vl.engine.bench;
+package io.qwen3vl.engine.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -15,7 +15,10 @@ import java.util.List;
  * in chunks the KV cache carries the context and the result is the same. Each chunk gets the
  * DeepStack rows of its own visual tokens.
  */
-final class ChunkedPrefill {
+public final class ChunkedPrefill {
+    /** Prompt tokens per pass: full-width matrix products, attention scores of at most 1024 × context. */
+    public static final int DEFAULT_CHUNK = 1024;
+
     private ChunkedPrefill() {
     }
 
@@ -26,7 +29,7 @@ final class ChunkedPrefill {
      * @param deepStack  per level {@code [visionRows.length, hidden]} features, or empty
      * @return the final hidden state of the last prompt token {@code [1, hidden]}, owned by {@code out}
      */
-    static NDArray run(Qwen3VL model, NDArray embeds, long[][] positions, KvCache cache, long[] visionRows,
+    public static NDArray run(Qwen3VL model, NDArray embeds, long[][] positions, KvCache cache, long[] visionRows,
                        List<NDArray> deepStack, int chunk, NDManager out) {
         int len = (int) embeds.getShape().get(0);
         NDArray last = null;
