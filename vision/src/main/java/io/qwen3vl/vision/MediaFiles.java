@@ -93,7 +93,10 @@ final class MediaFiles {
     static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int newline = message.indexOf('\n');
-        return (newline >= 0 ? message.substring(0, newline) : message).strip();
+        message = (newline >= 0 ? message.substring(0, newline) : message).strip();
+        // JavaCV appends advice meant for its own developers; it means nothing to our users.
+        int advice = message.indexOf(" (For more details");
+        return advice >= 0 ? message.substring(0, advice) : message;
     }
 
     private static boolean transportStream(byte[] b, int offset, int packet) {

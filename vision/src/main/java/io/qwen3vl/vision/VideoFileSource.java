@@ -201,7 +201,7 @@ public final class VideoFileSource implements FrameSource {
         try {
             frame = decodeAt(last);
         } catch (FrameGrabber.Exception | RuntimeException e) {
-            throw new MediaException(path, "cannot decode the video (" + MediaFiles.oneLine(e) + ")", e);
+            throw new MediaException(path, "cannot decode the video: truncated or corrupt (" + MediaFiles.oneLine(e) + ")", e);
         }
         if (frame != null && lastIndex == last) {
             tail = copyPixels(frame);
@@ -224,7 +224,7 @@ public final class VideoFileSource implements FrameSource {
             grabber.setVideoFrameNumber(0);
             position = -1;
         } catch (FrameGrabber.Exception | RuntimeException e) {
-            throw new MediaException(path, "cannot decode the video (" + MediaFiles.oneLine(e) + ")", e);
+            throw new MediaException(path, "cannot decode the video: truncated or corrupt (" + MediaFiles.oneLine(e) + ")", e);
         }
         if (lastIndex < 0) {
             throw new MediaException(path, "no decodable video frames");
