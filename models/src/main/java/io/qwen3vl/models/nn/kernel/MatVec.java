@@ -31,7 +31,6 @@ public final class MatVec {
     /** System property: threads per product, the caller included (default: available processors). */
     public static final String THREADS_PROPERTY = "qwen3vl.kernel.threads";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
-    private static final float TWO_POW_112 = 0x1p112f;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private MatVec() {
@@ -106,19 +105,13 @@ public final class MatVec {
         }
         s.ensure(k, totalRows);
         float[] in = s.x;
-        float[] even = s.even;
-        float[] odd = s.odd;
+        float[] prepared = s.prepared;
         ByteBuffer xb = x.toByteBuffer(true);
         if (half) {
-            int pairs = dots.halfPairs(k);
             for (int i = 0; i < k; i++) {
                 in[i] = HalfFloat.toFloat(xb.getShort(2 * i));
             }
-            // Exact: fp16 inputs are below 2^16, so x·2^112 stays finite (see VectorRowDots).
-            for (int j = 0; j < pairs; j++) {
-                even[j] = in[2 * j] * TWO_POW_112;
-                odd[j] = in[2 * j + 1] * TWO_POW_112;
-            }
+            dots.prepareHalfInput(in, k, prepared);
         } else {
             xb.asFloatBuffer().get(in, 0, k);
         }
@@ -150,7 +143,7 @@ public final class MatVec {
                 int end = Math.min(to, (c + 1) * v.rowsPerChunk);
                 int base = (r - c * v.rowsPerChunk) * v.rowBytes;
                 if (half) {
-                    dots.f16(v.chunks[c], base, k, in, even, odd, end - r, result, off + r);
+                    dots.f16(v.chunks[c], base, k, in, prepared, end - r, result, off + r);
                 } else {
                     dots.f32(v.chunks[c], base, k, in, end - r, result, off + r);
                 }
@@ -188,18 +181,16 @@ public final class MatVec {
         return (n + 3) & ~3;
     }
 
-    /** Per-thread buffers reused across calls: the input (and its fp16 halves) and the dot products. */
+    /** Per-thread buffers reused across calls: the input (and as the fp16 kernel wants it) and the dot products. */
     private static final class Scratch {
         float[] x = new float[0];
-        float[] even = new float[0];
-        float[] odd = new float[0];
+        float[] prepared = new float[0];
         float[] dots = new float[0];
 
         void ensure(int k, int rows) {
             if (x.length < k) {
                 x = new float[k];
-                even = new float[k / 2 + 1];
-                odd = new float[k / 2 + 1];
+                prepared = new float[k];
             }
             if (dots.length < rows) {
                 dots = new float[rows];

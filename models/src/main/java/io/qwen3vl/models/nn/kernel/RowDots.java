@@ -16,14 +16,13 @@ interface RowDots {
     void f32(ByteBuffer w, int base, int k, float[] x, int rows, float[] dst, int dstOff);
 
     /**
-     * The same for fp16 weights (rows {@code 2k} bytes apart). {@code x} is the input; {@code even}
-     * and {@code odd} hold its even- and odd-indexed elements of the first {@link #halfPairs}{@code (k)}
-     * pairs multiplied by 2^112 (see {@link HalfInput}).
+     * The same for fp16 weights (rows {@code 2k} bytes apart). {@code x} is the input and
+     * {@code prepared} the same input as {@link #prepareHalfInput} lays it out.
      */
-    void f16(ByteBuffer w, int base, int k, float[] x, float[] even, float[] odd, int rows, float[] dst, int dstOff);
+    void f16(ByteBuffer w, int base, int k, float[] x, float[] prepared, int rows, float[] dst, int dstOff);
 
-    /** How many leading pairs of fp16 elements {@link #f16} reads through {@code even}/{@code odd}. */
-    int halfPairs(int k);
+    /** Writes {@code x[0..k)} (fp16 values, so below 2^16 in magnitude) into {@code prepared} for {@link #f16}. */
+    void prepareHalfInput(float[] x, int k, float[] prepared);
 
     /** Whether {@code count} fp16 values from byte {@code from} of {@code w} include an inf or NaN. */
     boolean hasNonFiniteHalf(ByteBuffer w, int from, int count);

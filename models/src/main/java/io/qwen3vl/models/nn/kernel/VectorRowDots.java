@@ -32,6 +32,7 @@ final class VectorRowDots implements RowDots {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int HALF_BITS = 0x8FFFE000;
     private static final int HALF_EXP = 0x7C00;
+    private static final float TWO_POW_112 = 0x1p112f;
 
     VectorRowDots() {
         if (I.length() != LANES) {
@@ -89,20 +90,35 @@ final class VectorRowDots implements RowDots {
         return s;
     }
 
+    /** Whole vectors of 2·LANES halves: the pairs {@link #f16} takes with vectors, the rest is its tail. */
+    private static int halfPairs(int k) {
+        return k / (2 * LANES) * LANES;
+    }
+
+    /**
+     * For each block of LANES pairs, the LANES even-indexed inputs then the LANES odd-indexed ones,
+     * each times 2^112 (see the class comment): one array read front to back alongside the weights,
+     * which measured 20–40 % faster than separate even and odd arrays.
+     */
     @Override
-    public int halfPairs(int k) {
-        return k / (2 * LANES) * LANES; // whole vectors of 2·LANES halves
+    public void prepareHalfInput(float[] x, int k, float[] prepared) {
+        int pairs = halfPairs(k);
+        for (int b = 0; b < pairs; b += LANES) {
+            for (int l = 0; l < LANES; l++) {
+                prepared[2 * b + l] = x[2 * (b + l)] * TWO_POW_112;
+                prepared[2 * b + LANES + l] = x[2 * (b + l) + 1] * TWO_POW_112;
+            }
+        }
     }
 
     @Override
-    public void f16(ByteBuffer w, int base, int k, float[] x, float[] even, float[] odd, int rows, float[] dst,
-                    int dstOff) {
+    public void f16(ByteBuffer w, int base, int k, float[] x, float[] prepared, int rows, float[] dst, int dstOff) {
         int rowBytes = 2 * k;
         int pairs = halfPairs(k);
         int tailFrom = 2 * pairs;
         for (int r = 0; r < rows; r++) {
             int o = base + r * rowBytes;
-            dst[dstOff + r] = f16Row(w, o, pairs, even, odd) + tailF16(w, o, tailFrom, k, x);
+            dst[dstOff + r] = f16Row(w, o, pairs, prepared) + tailF16(w, o, tailFrom, k, x);
         }
     }
 
@@ -113,7 +129,7 @@ final class VectorRowDots implements RowDots {
      * vector that escapes is a heap object, ten times slower. Shift counts are vectors, not ints: on
      * Java 17 a scalar count is re-broadcast inside the loop, which cost a third of the throughput.
      */
-    private static float f16Row(ByteBuffer w, int o, int pairs, float[] even, float[] odd) {
+    private static float f16Row(ByteBuffer w, int o, int pairs, float[] xs) {
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
@@ -124,23 +140,25 @@ final class VectorRowDots implements RowDots {
         int j = 0;
         for (; j <= pairs - 2 * LANES; j += 2 * LANES) {
             int b = o + 4 * j;
+            int xj = 2 * j;
             IntVector v0 = IntVector.fromByteBuffer(I, w, b, ORDER);
             IntVector v1 = IntVector.fromByteBuffer(I, w, b + 4 * LANES, ORDER);
             a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, even, j), a0);
+                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
             a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, odd, j), a1);
+                    .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
             a2 = v1.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, even, j + LANES), a2);
+                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 2 * LANES), a2);
             a3 = v1.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, odd, j + LANES), a3);
+                    .fma(FloatVector.fromArray(F, xs, xj + 3 * LANES), a3);
         }
         for (; j < pairs; j += LANES) {
+            int xj = 2 * j;
             IntVector v0 = IntVector.fromByteBuffer(I, w, o + 4 * j, ORDER);
             a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, even, j), a0);
+                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
             a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, odd, j), a1);
+                    .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
         }
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
