@@ -8,7 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Makes sure libtorch's OpenMP threads sleep instead of spinning between parallel regions.
+ * Makes sure libtorch's OpenMP threads sleep instead of spinning between parallel regions, and that
+ * the Vector API module the decode kernel needs is there.
  *
  * <p>Why: with GNU OpenMP's default (spin-wait) policy, the worker threads of libtorch's intra-op
  * pool burn the cores the JVM thread issuing the next operator needs; on a 2-core machine decoding
@@ -19,9 +20,16 @@ import java.util.Set;
  * {@code OMP_WAIT_POLICY} yourself (any value) skips this; so does {@code -Dqwen3vl.reexec=false}.
  * The child ends itself if the parent dies, so killing the command (even with SIGKILL) stops the
  * work, as a user expects.
+ *
+ * <p>The same re-run adds {@code --add-modules jdk.incubator.vector} when this JVM lacks it: the
+ * decode kernel (models' {@code nn.kernel.MatVec}) is written with the Vector API, an incubator
+ * module that Java 17 resolves only on request, and a jar manifest cannot request it. Without the
+ * module decoding falls back to the backend at about half the speed. The child JVM prints
+ * "WARNING: Using incubator modules: jdk.incubator.vector" on stderr; that line is the JVM's own.
  */
 final class NativeThreading {
     static final String POLICY = "OMP_WAIT_POLICY";
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String CHILD_FLAG = "qwen3vl.child";
     /** Commands that load libtorch; the others never pay for the re-run. */
     private static final Set<String> NATIVE_COMMANDS = Set.of("ask", "caption", "eval", "bench");
@@ -31,7 +39,9 @@ final class NativeThreading {
 
     /** The exit code of the re-run child, or empty when this JVM should run the command itself. */
     static Optional<Integer> rerunIfNeeded(String[] args) {
-        if (System.getenv(POLICY) != null || Boolean.getBoolean(CHILD_FLAG)
+        boolean policySet = System.getenv(POLICY) != null;
+        boolean vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+        if ((policySet && vectorModule) || Boolean.getBoolean(CHILD_FLAG)
                 || "false".equals(System.getProperty("qwen3vl.reexec"))
                 || args.length == 0 || !NATIVE_COMMANDS.contains(args[0])) {
             return Optional.empty();
@@ -43,6 +53,10 @@ final class NativeThreading {
         List<String> command = new ArrayList<>();
         command.add(java.get());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (!vectorModule) {
+            command.add("--add-modules");
+            command.add(VECTOR_MODULE);
+        }
         command.add("-D" + CHILD_FLAG + "=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -50,7 +64,7 @@ final class NativeThreading {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         Map<String, String> env = pb.environment();
-        env.put(POLICY, "PASSIVE");
+        env.putIfAbsent(POLICY, "PASSIVE"); // a value the user chose stays
         try {
             Process child = pb.start();
             // Ctrl-C reaches the whole process group; on other exits of this JVM, take the child along.

@@ -65,6 +65,7 @@ public final class BenchReport {
     private final List<Decode> decode;
     private final VideoQuestion video;
     private final long peakRss;
+    private final String decodeKernel;
 
     private BenchReport(Builder b) {
         this.options = b.options;
@@ -78,6 +79,7 @@ public final class BenchReport {
         this.decode = List.copyOf(b.decode);
         this.video = b.video;
         this.peakRss = b.peakRss;
+        this.decodeKernel = b.decodeKernel;
     }
 
     /**
@@ -130,6 +132,7 @@ public final class BenchReport {
         run.addProperty("repeats", options.repeats());
         run.addProperty("warmups", options.warmups());
         run.addProperty("parameters", load.parameters());
+        run.addProperty("decode_kernel", decodeKernel);
         root.add("run", run);
 
         root.addProperty("memory_bandwidth_bytes_per_s", rooflineBytesPerSecond());
@@ -149,6 +152,7 @@ public final class BenchReport {
         JsonObject machine = new JsonObject();
         machine.addProperty("memory_bandwidth_bytes_per_s", rooflineBytesPerSecond());
         machine.addProperty("memory_bandwidth_java_bytes_per_s", bandwidth.javaBytesPerSecond());
+        machine.addProperty("memory_bandwidth_vector_bytes_per_s", bandwidth.vectorBytesPerSecond());
         machine.addProperty("memory_bandwidth_ndarray_bytes_per_s", bandwidth.nativeBytesPerSecond());
         machine.addProperty("memory_bandwidth_read_bytes", bandwidth.bytes());
         machine.addProperty("memory_bandwidth_threads", bandwidth.threads());
@@ -247,8 +251,8 @@ public final class BenchReport {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"phase", "time", "rate", "throughput", "of limit"});
         rows.add(new String[] {"memory bandwidth", "", "", gbs(rooflineBytesPerSecond()),
-            String.format(Locale.ROOT, "java %s, ndarray %s", gbs(bandwidth.javaBytesPerSecond()),
-                    gbs(bandwidth.nativeBytesPerSecond()))});
+            String.format(Locale.ROOT, "java %s, vector %s, ndarray %s", gbs(bandwidth.javaBytesPerSecond()),
+                    gbs(bandwidth.vectorBytesPerSecond()), gbs(bandwidth.nativeBytesPerSecond()))});
         rows.add(new String[] {"GEMM peak " + dtypeName(gemm.dtype()), "", gemm.bestShape(),
             gflops(gemm.flopsPerSecond()), ""});
         rows.add(new String[] {"load", secs(load.seconds()), "", "RSS " + gib(load.rssBytes()), ""});
@@ -284,8 +288,8 @@ public final class BenchReport {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s, %s, %s, %d cores%n", options.modelLabel(),
-                dtypeName(options.dtype()), device, Runtime.getRuntime().availableProcessors()));
+        out.append(String.format(Locale.ROOT, "%s, %s, %s, %d cores, decode kernel: %s%n", options.modelLabel(),
+                dtypeName(options.dtype()), device, Runtime.getRuntime().availableProcessors(), decodeKernel));
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 out.append(String.format(Locale.ROOT, "%-" + width[i] + "s", r[i]));
@@ -343,11 +347,17 @@ public final class BenchReport {
         private final List<Decode> decode = new ArrayList<>();
         private VideoQuestion video;
         private long peakRss;
+        private String decodeKernel = "djl";
 
         Builder(BenchOptions options, ModelConfig config, Device device) {
             this.options = options;
             this.config = config;
             this.device = device;
+        }
+
+        /** Which path one-row decode products took (the models' MatVec, or the backend). */
+        void decodeKernel(String description) {
+            decodeKernel = description;
         }
 
         void bandwidth(MemoryBandwidth b) {

@@ -14,6 +14,7 @@ import io.qwen3vl.models.checkpoint.RandomWeights;
 import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.config.RealConfigs;
 import io.qwen3vl.models.config.VisionConfig;
+import io.qwen3vl.models.nn.kernel.MatVec;
 import io.qwen3vl.models.text.KvCache;
 import io.qwen3vl.models.vision.GridThw;
 import io.qwen3vl.models.vision.VisionOutput;
@@ -56,6 +57,7 @@ public final class Benchmark {
                 ? RealConfigs.of(options.randomSize()) : ModelConfig.load(options.modelDir());
         Device device = Qwen3VL.resolveDevice(options.device());
         BenchReport.Builder report = new BenchReport.Builder(options, config, device);
+        report.decodeKernel(device.isGpu() ? "djl (GPU)" : MatVec.describe());
 
         log.accept("load: " + options.modelLabel() + " in " + options.dtype());
         long start = System.nanoTime();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -12,27 +13,32 @@ import java.util.concurrent.Future;
 
 /**
  * This machine's streaming-read bandwidth, the roofline of decoding (which reads every weight once
- * per token). Two probes, the best of several passes each:
+ * per token). Three probes, the best of several passes each:
  * <ul>
  *   <li>Java: every core XOR-reduces its share of {@code long[]} blocks. C2 vectorises a long XOR
  *       reduction (an add reduction it does not on Java 17), so this reads at the memory's pace;</li>
+ *   <li>vector: every core streams its share of native (NDArray) blocks through the Vector API,
+ *       the decode kernel's own access pattern ({@link VectorReadProbe}); 0 when the JVM lacks the
+ *       {@code jdk.incubator.vector} module;</li>
  *   <li>native: the NDArray backend's {@code sum()} over one float32 array, which on its own
  *       under-reads some machines noticeably.</li>
  * </ul>
- * The bandwidth used as the limit is the larger of the two.
+ * The bandwidth used as the limit is the largest of the three.
  *
  * @param bytes  bytes read per pass
  * @param passes timed passes per probe (after one untimed warm-up pass)
  */
-public record MemoryBandwidth(double javaBytesPerSecond, double nativeBytesPerSecond, long bytes, int threads,
-                              int passes) {
+public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSecond, double nativeBytesPerSecond,
+                              long bytes, int threads, int passes) {
     /** Largest Java array block: blocks keep every array far below 2^31 elements. */
     private static final int BLOCK_LONGS = 8 << 20; // 64 MiB
+    /** Native blocks of the vector probe, as many as the threads need to stream independently. */
+    private static final long BLOCK_BYTES = 64L << 20;
 
     private static volatile long sink;
 
     public double bestBytesPerSecond() {
-        return Math.max(javaBytesPerSecond, nativeBytesPerSecond);
+        return Math.max(javaBytesPerSecond, Math.max(vectorBytesPerSecond, nativeBytesPerSecond));
     }
 
     public static MemoryBandwidth measure(long bytes, int threads, int passes, NDManager manager) {
@@ -40,8 +46,84 @@ public record MemoryBandwidth(double javaBytesPerSecond, double nativeBytesPerSe
             throw new IllegalArgumentException("bandwidth probe needs >= 1 MiB, >= 1 thread and >= 1 pass");
         }
         double java = javaProbe(bytes, threads, passes);
+        double vector = vectorProbe(bytes, threads, passes, manager);
         double nativeRate = nativeProbe(bytes, passes, manager);
-        return new MemoryBandwidth(java, nativeRate, bytes, threads, passes);
+        return new MemoryBandwidth(java, vector, nativeRate, bytes, threads, passes);
+    }
+
+    /** Reads one native block and returns something that depends on every element. */
+    interface BufferReader {
+        float read(ByteBuffer block);
+    }
+
+    private static double vectorProbe(long bytes, int threads, int passes, NDManager manager) {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return 0;
+        }
+        BufferReader reader;
+        try {
+            reader = (BufferReader) Class.forName(MemoryBandwidth.class.getPackageName() + ".VectorReadProbe")
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return 0;
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            List<ByteBuffer> blocks = new ArrayList<>();
+            for (long done = 0; done < bytes; done += BLOCK_BYTES) {
+                long size = Math.min(BLOCK_BYTES, bytes - done) / Float.BYTES;
+                // Native memory like the weights', written once so every page is resident.
+                blocks.add(scope.ones(new Shape(size), DataType.FLOAT32).toByteBuffer(true));
+            }
+            long total = 0;
+            for (ByteBuffer b : blocks) {
+                total += b.capacity();
+            }
+            double best = 0;
+            for (int pass = 0; pass <= passes; pass++) {
+                long start = System.nanoTime();
+                long x = parallel(threads, t -> {
+                    float s = 0;
+                    for (int b = t; b < blocks.size(); b += threads) {
+                        s += reader.read(blocks.get(b));
+                    }
+                    return Float.floatToIntBits(s);
+                });
+                sink ^= x;
+                double rate = total / Stats.seconds(start);
+                if (pass > 0) { // pass 0 warms the JIT up
+                    best = Math.max(best, rate);
+                }
+            }
+            return best;
+        }
+    }
+
+    /** Runs {@code part(t)} for every thread index on its own thread; XOR of the results. */
+    private static long parallel(int threads, java.util.function.IntToLongFunction part) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "bandwidth-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Long>> parts = new ArrayList<>(threads);
+            for (int t = 0; t < threads; t++) {
+                int index = t;
+                parts.add(pool.submit(() -> part.applyAsLong(index)));
+            }
+            long x = 0;
+            for (Future<Long> f : parts) {
+                x ^= f.get();
+            }
+            return x;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("bandwidth probe interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("bandwidth probe failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static double javaProbe(long bytes, int threads, int passes) {

@@ -4,14 +4,24 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.models.checkpoint.WeightSource;
+import io.qwen3vl.models.nn.kernel.MatVec;
+import io.qwen3vl.models.nn.kernel.WeightView;
 
 /**
  * A dense layer {@code y = x·Wᵀ + b} with the weight kept in the checkpoint's {@code [out, in]}
  * layout, which is the layout torch's linear kernel (and the fast fp16 vector×matrix path) wants.
+ *
+ * <p>A single input row on the CPU (decoding one token) goes through the Java decode kernel
+ * {@link MatVec}, which reads this weight in place at the memory's pace; everything else (prefill,
+ * vision, or when the kernel is unavailable or {@code -Dqwen3vl.kernel=djl}) uses the backend.
  */
 public final class Linear {
+    /** Marks a weight the kernel cannot read, so the check is not repeated on every call. */
+    private static final Object NO_VIEW = new Object();
+
     private final NDArray weight;
     private final NDArray bias;
+    private volatile Object view; // null: not looked at yet; a WeightView; or NO_VIEW
 
     public Linear(NDArray weight, NDArray bias) {
         this.weight = weight;
@@ -26,7 +36,48 @@ public final class Linear {
     }
 
     public NDArray forward(NDArray x) {
+        WeightView v = kernelView(x);
+        if (v != null) {
+            return MatVec.multiply(x, v)[0];
+        }
         return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * {@code layers[i].forward(x)} for every layer, in one pass of the decode kernel when it takes
+     * them all (one hand-off to the cores instead of one per layer, e.g. query/key/value).
+     */
+    public static NDArray[] forwardAll(NDArray x, Linear... layers) {
+        WeightView[] views = new WeightView[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            views[i] = layers[i].kernelView(x);
+            if (views[i] == null) {
+                NDArray[] out = new NDArray[layers.length];
+                for (int j = 0; j < layers.length; j++) {
+                    out[j] = layers[j].forward(x);
+                }
+                return out;
+            }
+        }
+        return MatVec.multiply(x, views);
+    }
+
+    /** The kernel's view of this weight when the kernel should compute {@code forward(x)}, else null. */
+    private WeightView kernelView(NDArray x) {
+        if (x.getShape().dimension() != 2 || x.getShape().get(0) != 1 || !MatVec.enabled()) {
+            return null;
+        }
+        Object v = view;
+        if (v == null) {
+            synchronized (this) {
+                v = view;
+                if (v == null) {
+                    WeightView made = MatVec.view(weight, bias);
+                    view = v = made != null ? made : NO_VIEW;
+                }
+            }
+        }
+        return v instanceof WeightView && MatVec.accepts(x, (WeightView) v) ? (WeightView) v : null;
     }
 
     public NDArray weight() {

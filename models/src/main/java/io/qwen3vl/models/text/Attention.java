@@ -48,9 +48,11 @@ final class Attention {
      */
     NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache, int layer) {
         long len = x.getShape().get(0);
-        NDArray q = projectHeads(qProj, qNorm, x, heads, len);
-        NDArray k = projectHeads(kProj, kNorm, x, kvHeads, len);
-        NDArray v = vProj.forward(x).reshape(len, kvHeads, headDim).transpose(1, 0, 2);
+        // One pass over the three weights when decoding (see Linear.forwardAll).
+        NDArray[] qkv = Linear.forwardAll(x, qProj, kProj, vProj);
+        NDArray q = normedHeads(qkv[0], qNorm, heads, len);
+        NDArray k = normedHeads(qkv[1], kNorm, kvHeads, len);
+        NDArray v = qkv[2].reshape(len, kvHeads, headDim).transpose(1, 0, 2);
         q = InterleavedMRope.apply(q, cos, sin);
         k = InterleavedMRope.apply(k, cos, sin);
 
@@ -80,8 +82,8 @@ final class Attention {
         return oProj.forward(out);
     }
 
-    private NDArray projectHeads(Linear proj, RmsNorm norm, NDArray x, int n, long len) {
-        NDArray h = proj.forward(x).reshape(new Shape(len, n, headDim));
+    private NDArray normedHeads(NDArray projected, RmsNorm norm, int n, long len) {
+        NDArray h = projected.reshape(new Shape(len, n, headDim));
         return norm.forward(h).transpose(1, 0, 2);
     }
 }

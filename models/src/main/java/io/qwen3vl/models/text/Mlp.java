@@ -23,6 +23,7 @@ final class Mlp {
     }
 
     NDArray forward(NDArray x) {
-        return down.forward(Activations.apply(act, gate.forward(x)).mul(up.forward(x)));
+        NDArray[] gateUp = Linear.forwardAll(x, gate, up); // one pass over both weights when decoding
+        return down.forward(Activations.apply(act, gateUp[0]).mul(gateUp[1]));
     }
 }

@@ -1,0 +1,232 @@
+package io.qwen3vl.models.nn.kernel;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.checkpoint.HalfFloat;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The decode kernel: {@code y = x·Wᵀ + b} for one input row {@code x [1, K]}, reading fp32 or fp16
+ * weights {@code W [N, K]} straight from their native memory with the Vector API on every core.
+ *
+ * <p>Why: decoding reads every weight once per token, so its speed is the memory bandwidth, and the
+ * backend's own vector×matrix reaches about half of it on CPU (fp16 even less). This kernel streams
+ * the rows at the memory's pace, in fp32 FMA accumulation, and gives back an NDArray in {@code x}'s
+ * manager and dtype (fp16 results are rounded once, to nearest-even, after adding the bias, as torch
+ * does).
+ *
+ * <p>Availability: the Vector API is the incubator module {@code jdk.incubator.vector}, resolved
+ * only when the JVM starts with {@code --add-modules jdk.incubator.vector}. Without it, or with
+ * {@code -Dqwen3vl.kernel=djl}, {@link #enabled()} is false and callers use the backend, so the
+ * project runs either way; only {@link VectorRowDots} refers to the module, and it is loaded by name
+ * only when the module is present.
+ */
+public final class MatVec {
+    /** System property choosing the decode path: {@code java} (default when available) or {@code djl}. */
+    public static final String MODE_PROPERTY = "qwen3vl.kernel";
+    /** System property: threads per product, the caller included (default: available processors). */
+    public static final String THREADS_PROPERTY = "qwen3vl.kernel.threads";
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private MatVec() {
+    }
+
+    /** Whether the JVM has the Vector API module (started with {@code --add-modules jdk.incubator.vector}). */
+    public static boolean vectorApiPresent() {
+        return Backend.DOTS != null;
+    }
+
+    /** Whether single-row products go through this kernel now: the module is there and the mode is java. */
+    public static boolean enabled() {
+        String mode = System.getProperty(MODE_PROPERTY, "java");
+        if (!mode.equals("java") && !mode.equals("djl")) {
+            throw new IllegalArgumentException("-D" + MODE_PROPERTY + " must be java or djl, got '" + mode + "'");
+        }
+        return mode.equals("java") && Backend.DOTS != null;
+    }
+
+    /** A short description for reports: which path decodes, and how. */
+    public static String describe() {
+        if (!enabled()) {
+            return Backend.DOTS == null ? "djl (no " + VECTOR_MODULE + " module)" : "djl (forced by -D" + MODE_PROPERTY + ")";
+        }
+        return "java vector " + Backend.DOTS + ", " + Backend.pool().threads() + " threads";
+    }
+
+    /** A zero-copy view of {@code weight [N, K]} (+ {@code bias [N]} or null), or null when the kernel cannot use it. */
+    public static WeightView view(NDArray weight, NDArray bias) {
+        if (Backend.DOTS == null) {
+            return null;
+        }
+        return WeightView.of(weight, bias, Backend.DOTS, Backend.pool(), WeightView.MAX_CHUNK_BYTES);
+    }
+
+    /** For tests: a view split into row slices of at most {@code maxChunkBytes}. */
+    static WeightView view(NDArray weight, NDArray bias, long maxChunkBytes) {
+        return WeightView.of(weight, bias, Backend.DOTS, Backend.pool(), maxChunkBytes);
+    }
+
+    /** Whether {@code x} is one CPU row {@code [1, K]} of {@code view}'s dtype and width. */
+    public static boolean accepts(NDArray x, WeightView view) {
+        Shape s = x.getShape();
+        return s.dimension() == 2 && s.get(0) == 1 && s.get(1) == view.cols && x.getDataType() == view.dtype
+                && Device.cpu().equals(x.getDevice());
+    }
+
+    /**
+     * {@code x·Wᵀ + b} for each view, all sharing the input row {@code x [1, K]} (e.g. the query, key
+     * and value projections in one pass over the cores). Every view must {@link #accepts accept} x.
+     *
+     * @return one {@code [1, N_i]} array per view, in {@code x}'s manager and dtype
+     */
+    public static NDArray[] multiply(NDArray x, WeightView... views) {
+        if (views.length == 0) {
+            throw new IllegalArgumentException("no weights to multiply");
+        }
+        for (WeightView v : views) {
+            if (!accepts(x, v)) {
+                throw new IllegalArgumentException("input " + x.getShape() + " " + x.getDataType()
+                        + " does not fit weights [" + v.rows + ", " + v.cols + "] " + v.dtype);
+            }
+        }
+        RowDots dots = Backend.DOTS;
+        WorkerPool pool = Backend.pool();
+        int k = views[0].cols;
+        boolean half = views[0].dtype == DataType.FLOAT16;
+        Scratch s = SCRATCH.get();
+        int totalRows = 0;
+        for (WeightView v : views) {
+            totalRows += v.rows;
+        }
+        s.ensure(k, totalRows);
+        float[] in = s.x;
+        float[] prepared = s.prepared;
+        ByteBuffer xb = x.toByteBuffer(true);
+        if (half) {
+            for (int i = 0; i < k; i++) {
+                in[i] = HalfFloat.toFloat(xb.getShort(2 * i));
+            }
+            dots.prepareHalfInput(in, k, prepared);
+        } else {
+            xb.asFloatBuffer().get(in, 0, k);
+        }
+
+        NDManager manager = x.getManager();
+        NDArray[] outs = new NDArray[views.length];
+        ByteBuffer[] outBuffers = new ByteBuffer[views.length];
+        int[] firstTask = new int[views.length + 1];
+        int[] rowOffset = new int[views.length];
+        int perTask = rowsPerTask(totalRows, views[0].rowBytes, pool.threads());
+        for (int m = 0; m < views.length; m++) {
+            outs[m] = manager.create(new Shape(1, views[m].rows), views[m].dtype);
+            outBuffers[m] = outs[m].toByteBuffer(true).order(ByteOrder.nativeOrder());
+            firstTask[m + 1] = firstTask[m] + (views[m].rows + perTask - 1) / perTask;
+            rowOffset[m] = m == 0 ? 0 : rowOffset[m - 1] + views[m - 1].rows;
+        }
+        float[] result = s.dots;
+        pool.run(firstTask[views.length], t -> {
+            int m = 0;
+            while (t >= firstTask[m + 1]) {
+                m++;
+            }
+            WeightView v = views[m];
+            int from = (t - firstTask[m]) * perTask;
+            int to = Math.min(v.rows, from + perTask);
+            int off = rowOffset[m];
+            for (int r = from; r < to; ) {
+                int c = r / v.rowsPerChunk;
+                int end = Math.min(to, (c + 1) * v.rowsPerChunk);
+                int base = (r - c * v.rowsPerChunk) * v.rowBytes;
+                if (half) {
+                    dots.f16(v.chunks[c], base, k, in, prepared, end - r, result, off + r);
+                } else {
+                    dots.f32(v.chunks[c], base, k, in, end - r, result, off + r);
+                }
+                r = end;
+            }
+            store(result, off, v.bias, from, to, half, outBuffers[m]);
+        });
+        return outs;
+    }
+
+    private static void store(float[] result, int off, float[] bias, int from, int to, boolean half, ByteBuffer out) {
+        for (int r = from; r < to; r++) {
+            float y = bias == null ? result[off + r] : result[off + r] + bias[r];
+            if (half) {
+                out.putShort(2 * r, HalfFloat.fromFloat(y));
+            } else {
+                out.putFloat(4 * r, y);
+            }
+        }
+    }
+
+    /**
+     * Rows per task: about eight tasks per thread so a thread slowed by something else is evened out,
+     * in whole 4-row blocks, but at least 64 KiB and at most 2 MiB of weights per task so the
+     * counter is not hammered and a task stays short.
+     */
+    static int rowsPerTask(int rows, int rowBytes, int threads) {
+        int even = roundUp4((rows + threads * 8 - 1) / (threads * 8));
+        int least = roundUp4((65536 + rowBytes - 1) / rowBytes);
+        int most = Math.max(4, ((2 << 20) / rowBytes) & ~3);
+        return Math.min(Math.min(Math.max(even, least), most), roundUp4(rows));
+    }
+
+    private static int roundUp4(int n) {
+        return (n + 3) & ~3;
+    }
+
+    /** Per-thread buffers reused across calls: the input (and as the fp16 kernel wants it) and the dot products. */
+    private static final class Scratch {
+        float[] x = new float[0];
+        float[] prepared = new float[0];
+        float[] dots = new float[0];
+
+        void ensure(int k, int rows) {
+            if (x.length < k) {
+                x = new float[k];
+                prepared = new float[k];
+            }
+            if (dots.length < rows) {
+                dots = new float[rows];
+            }
+        }
+    }
+
+    /** The kernel and its threads, created on first use; DOTS is null without the Vector API module. */
+    private static final class Backend {
+        static final RowDots DOTS = loadDots();
+        private static volatile WorkerPool pool;
+
+        private static RowDots loadDots() {
+            if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+                return null;
+            }
+            try {
+                return (RowDots) Class.forName(MatVec.class.getPackageName() + ".VectorRowDots")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return null; // e.g. a JVM whose module cannot run here: the backend path still works
+            }
+        }
+
+        static WorkerPool pool() {
+            WorkerPool p = pool;
+            if (p == null) {
+                synchronized (Backend.class) {
+                    p = pool;
+                    if (p == null) {
+                        int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
+                        pool = p = new WorkerPool(threads);
+                    }
+                }
+            }
+            return p;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.qwen3vl.models.nn.kernel;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Dot products of consecutive weight rows with one input vector, read straight from the weights'
+ * native memory. The only implementation, {@link VectorRowDots}, uses the Vector API; this interface
+ * keeps every other class of the package free of {@code jdk.incubator.vector} types, so they load in
+ * a JVM started without that module.
+ */
+interface RowDots {
+    /**
+     * {@code dst[dstOff + r] = Σ_i W[r][i] · x[i]} for rows {@code r < rows} of an fp32 matrix whose
+     * row 0 starts at byte {@code base} of {@code w} (rows are {@code 4k} bytes apart).
+     */
+    void f32(ByteBuffer w, int base, int k, float[] x, int rows, float[] dst, int dstOff);
+
+    /**
+     * The same for fp16 weights (rows {@code 2k} bytes apart). {@code x} is the input and
+     * {@code prepared} the same input as {@link #prepareHalfInput} lays it out.
+     */
+    void f16(ByteBuffer w, int base, int k, float[] x, float[] prepared, int rows, float[] dst, int dstOff);
+
+    /** Writes {@code x[0..k)} (fp16 values, so below 2^16 in magnitude) into {@code prepared} for {@link #f16}. */
+    void prepareHalfInput(float[] x, int k, float[] prepared);
+
+    /** Whether {@code count} fp16 values from byte {@code from} of {@code w} include an inf or NaN. */
+    boolean hasNonFiniteHalf(ByteBuffer w, int from, int count);
+}

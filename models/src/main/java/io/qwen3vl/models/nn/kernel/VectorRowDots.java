@@ -1,0 +1,196 @@
+package io.qwen3vl.models.nn.kernel;
+
+import io.qwen3vl.models.checkpoint.HalfFloat;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link RowDots} with the Vector API at the machine's preferred width (512 bits with AVX-512):
+ * one row at a time, four fp32 FMA accumulators per row, lanes summed once per row. Elements past the last whole vector go through a scalar FMA tail,
+ * so any {@code k} and any species length give the same dot products up to summation order.
+ *
+ * <p>fp16 weights are widened exactly, with no lookup and no cross-lane shuffles: a 32-bit lane holds
+ * two halves, {@code h_even} in its low and {@code h_odd} in its high 16 bits (little-endian). For a
+ * half {@code h} sign-extended to 32 bits, {@code (h << 13) & 0x8FFFE000} is the fp32 bit pattern of
+ * {@code value(h) · 2^-112}: the sign lands on bit 31, and exponent and mantissa on bits 13–27, which
+ * is an fp32 exponent 112 lower. This is exact for normal and subnormal halves (a subnormal half
+ * becomes an exact fp32 subnormal). The missing 2^112 is folded into the input, which the caller
+ * stores pre-multiplied; since both factors are exact power-of-two rescalings, the FMA sees the exact
+ * product {@code w·x} and rounds exactly as it would with the widened weight. Inputs must be below
+ * 2^16 in magnitude for the scaled input not to overflow: true for fp16 activations, which is the
+ * only input fp16 weights get. Inf and NaN halves would widen to finite values: weights are checked
+ * with {@link #hasNonFiniteHalf} before this kernel is used on them.
+ */
+final class VectorRowDots implements RowDots {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int LANES = F.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final int HALF_BITS = 0x8FFFE000;
+    private static final int HALF_EXP = 0x7C00;
+    private static final float TWO_POW_112 = 0x1p112f;
+
+    VectorRowDots() {
+        if (I.length() != LANES) {
+            throw new IllegalStateException("int and float vectors differ in lanes: " + I + ", " + F);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return F.vectorBitSize() + "-bit";
+    }
+
+    @Override
+    public void f32(ByteBuffer w, int base, int k, float[] x, int rows, float[] dst, int dstOff) {
+        int rowBytes = 4 * k;
+        int bound = F.loopBound(k);
+        for (int r = 0; r < rows; r++) {
+            int o = base + r * rowBytes;
+            dst[dstOff + r] = f32Row(w, o, bound, x) + tailF32(w, o, bound, k, x);
+        }
+    }
+
+    /**
+     * One row over its first {@code bound} elements (whole vectors). One row at a time, four
+     * vectors per step into four accumulators: a single sequential stream per thread is what the
+     * hardware prefetcher follows best (measured here: 24 GB/s per core against 18 for four rows
+     * interleaved, which share the input loads but split the stream in four).
+     */
+    private static float f32Row(ByteBuffer w, int o, int bound, float[] x) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int i = 0;
+        for (; i <= bound - 4 * LANES; i += 4 * LANES) {
+            int b = o + 4 * i;
+            a0 = FloatVector.fromByteBuffer(F, w, b, ORDER).fma(FloatVector.fromArray(F, x, i), a0);
+            a1 = FloatVector.fromByteBuffer(F, w, b + 4 * LANES, ORDER).fma(FloatVector.fromArray(F, x, i + LANES), a1);
+            a2 = FloatVector.fromByteBuffer(F, w, b + 8 * LANES, ORDER)
+                    .fma(FloatVector.fromArray(F, x, i + 2 * LANES), a2);
+            a3 = FloatVector.fromByteBuffer(F, w, b + 12 * LANES, ORDER)
+                    .fma(FloatVector.fromArray(F, x, i + 3 * LANES), a3);
+        }
+        for (; i < bound; i += LANES) {
+            a0 = FloatVector.fromByteBuffer(F, w, o + 4 * i, ORDER).fma(FloatVector.fromArray(F, x, i), a0);
+        }
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float tailF32(ByteBuffer w, int rowStart, int from, int k, float[] x) {
+        float s = 0;
+        for (int i = from; i < k; i++) {
+            s = Math.fma(w.getFloat(rowStart + 4 * i), x[i], s);
+        }
+        return s;
+    }
+
+    /** Whole vectors of 2·LANES halves: the pairs {@link #f16} takes with vectors, the rest is its tail. */
+    private static int halfPairs(int k) {
+        return k / (2 * LANES) * LANES;
+    }
+
+    /**
+     * For each block of LANES pairs, the LANES even-indexed inputs then the LANES odd-indexed ones,
+     * each times 2^112 (see the class comment): one array read front to back alongside the weights,
+     * which measured 20–40 % faster than separate even and odd arrays.
+     */
+    @Override
+    public void prepareHalfInput(float[] x, int k, float[] prepared) {
+        int pairs = halfPairs(k);
+        for (int b = 0; b < pairs; b += LANES) {
+            for (int l = 0; l < LANES; l++) {
+                prepared[2 * b + l] = x[2 * (b + l)] * TWO_POW_112;
+                prepared[2 * b + LANES + l] = x[2 * (b + l) + 1] * TWO_POW_112;
+            }
+        }
+    }
+
+    @Override
+    public void f16(ByteBuffer w, int base, int k, float[] x, float[] prepared, int rows, float[] dst, int dstOff) {
+        int rowBytes = 2 * k;
+        int pairs = halfPairs(k);
+        int tailFrom = 2 * pairs;
+        for (int r = 0; r < rows; r++) {
+            int o = base + r * rowBytes;
+            dst[dstOff + r] = f16Row(w, o, pairs, prepared) + tailF16(w, o, tailFrom, k, x);
+        }
+    }
+
+    /**
+     * One fp16 row over its first {@code pairs} pairs, two vectors (4·LANES halves) per step into
+     * four accumulators (see {@link #f32Row}). The widening is written out, not in helper methods:
+     * C2 stops inlining ordinary methods once a method's graph is large (the Vector API's is), and a
+     * vector that escapes is a heap object, ten times slower. Shift counts are vectors, not ints: on
+     * Java 17 a scalar count is re-broadcast inside the loop, which cost a third of the throughput.
+     */
+    private static float f16Row(ByteBuffer w, int o, int pairs, float[] xs) {
+        IntVector bits = IntVector.broadcast(I, HALF_BITS);
+        IntVector sixteen = IntVector.broadcast(I, 16);
+        IntVector three = IntVector.broadcast(I, 3);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int j = 0;
+        for (; j <= pairs - 2 * LANES; j += 2 * LANES) {
+            int b = o + 4 * j;
+            int xj = 2 * j;
+            IntVector v0 = IntVector.fromByteBuffer(I, w, b, ORDER);
+            IntVector v1 = IntVector.fromByteBuffer(I, w, b + 4 * LANES, ORDER);
+            a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
+            a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
+            a2 = v1.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 2 * LANES), a2);
+            a3 = v1.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F, xs, xj + 3 * LANES), a3);
+        }
+        for (; j < pairs; j += LANES) {
+            int xj = 2 * j;
+            IntVector v0 = IntVector.fromByteBuffer(I, w, o + 4 * j, ORDER);
+            a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
+            a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
+        }
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float tailF16(ByteBuffer w, int rowStart, int from, int k, float[] x) {
+        float s = 0;
+        for (int i = from; i < k; i++) {
+            s = Math.fma(HalfFloat.toFloat(w.getShort(rowStart + 2 * i)), x[i], s);
+        }
+        return s;
+    }
+
+    @Override
+    public boolean hasNonFiniteHalf(ByteBuffer w, int from, int count) {
+        // Adding 1 to a 5-bit exponent field carries into the (cleared) sign bit only when the field
+        // is all ones: inf or NaN. Both halves of a lane are tested at once, without masks.
+        int bytes = 2 * count;
+        int bound = from + bytes / (4 * LANES) * (4 * LANES);
+        IntVector exps = IntVector.broadcast(I, HALF_EXP << 16 | HALF_EXP);
+        IntVector one = IntVector.broadcast(I, 0x0400_0400);
+        IntVector carries = IntVector.zero(I);
+        for (int o = from; o < bound; o += 4 * LANES) {
+            carries = carries.or(IntVector.fromByteBuffer(I, w, o, ORDER).and(exps).add(one));
+        }
+        if ((carries.reduceLanes(VectorOperators.OR) & 0x8000_8000) != 0) {
+            return true;
+        }
+        for (int o = bound; o < from + bytes; o += 2) {
+            if ((w.getShort(o) & HALF_EXP) == HALF_EXP) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

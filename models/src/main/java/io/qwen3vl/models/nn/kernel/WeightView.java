@@ -1,0 +1,134 @@
+package io.qwen3vl.models.nn.kernel;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+
+/**
+ * A weight matrix {@code [rows, cols]} (torch's Linear layout) seen from Java without a copy: direct
+ * {@link ByteBuffer}s over the NDArray's own native memory, plus its bias as a float array (small).
+ *
+ * <p>A direct buffer is indexed with an {@code int}, so a matrix larger than {@link #MAX_CHUNK_BYTES}
+ * (e.g. an untied 8B LM head, 2.5 GB in fp32) is seen through several row slices, each a view of the
+ * same memory. The slices and the weight stay referenced here: the buffers are valid exactly as long
+ * as the weight's NDManager is open, which is as long as the layer that owns this view can be used.
+ */
+public final class WeightView {
+    /** Largest buffer per slice: 1 GiB keeps every byte offset far from 2^31. */
+    static final long MAX_CHUNK_BYTES = 1L << 30;
+
+    final DataType dtype;
+    final int rows;
+    final int cols;
+    final int rowBytes;
+    final int rowsPerChunk;
+    final ByteBuffer[] chunks;
+    final float[] bias;
+    @SuppressWarnings("unused") // keeps the slices (and so the buffers' memory owners) reachable
+    private final NDArray[] owners;
+
+    private WeightView(DataType dtype, int rows, int cols, int rowsPerChunk, ByteBuffer[] chunks, float[] bias,
+                       NDArray[] owners) {
+        this.dtype = dtype;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = cols * dtype.getNumOfBytes();
+        this.rowsPerChunk = rowsPerChunk;
+        this.chunks = chunks;
+        this.bias = bias;
+        this.owners = owners;
+    }
+
+    /**
+     * A view of {@code weight [rows, cols]} with an optional {@code bias [rows]}, or null when the
+     * kernel cannot read this weight: not on the CPU, not fp32/fp16, not 2-D, or fp16 holding an inf
+     * or NaN (the kernel's exact fp16 widening assumes finite halves).
+     */
+    static WeightView of(NDArray weight, NDArray bias, RowDots dots, WorkerPool pool, long maxChunkBytes) {
+        Shape shape = weight.getShape();
+        DataType dtype = weight.getDataType();
+        if (shape.dimension() != 2 || !Device.cpu().equals(weight.getDevice())
+                || (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16)
+                || shape.get(0) < 1 || shape.get(1) < 1 || shape.get(0) > Integer.MAX_VALUE
+                || shape.get(1) * dtype.getNumOfBytes() > maxChunkBytes) {
+            return null;
+        }
+        if (bias != null && (bias.getShape().size() != shape.get(0) || !Device.cpu().equals(bias.getDevice()))) {
+            return null;
+        }
+        int rows = (int) shape.get(0);
+        int cols = (int) shape.get(1);
+        long rowBytes = (long) cols * dtype.getNumOfBytes();
+        int rowsPerChunk = (int) Math.min(rows, maxChunkBytes / rowBytes);
+        int count = (rows + rowsPerChunk - 1) / rowsPerChunk;
+        ByteBuffer[] chunks = new ByteBuffer[count];
+        NDArray[] owners = new NDArray[count];
+        for (int c = 0; c < count; c++) {
+            int from = c * rowsPerChunk;
+            int to = Math.min(rows, from + rowsPerChunk);
+            // A row range of a contiguous tensor is a contiguous view: its buffer is the same memory.
+            NDArray slice = count == 1 ? weight : weight.get(new NDIndex("{}:{}", from, to));
+            ByteBuffer buffer = slice.toByteBuffer(true);
+            if (!buffer.isDirect() || buffer.capacity() != (to - from) * rowBytes) {
+                return null;
+            }
+            chunks[c] = buffer;
+            owners[c] = slice;
+        }
+        float[] b = null;
+        if (bias != null) {
+            NDArray f = bias.toType(DataType.FLOAT32, false);
+            b = f.toFloatArray();
+            if (f != bias) {
+                f.close();
+            }
+        }
+        WeightView view = new WeightView(dtype, rows, cols, rowsPerChunk, chunks, b, owners);
+        if (dtype == DataType.FLOAT16 && view.hasNonFiniteHalf(dots, pool)) {
+            return null;
+        }
+        return view;
+    }
+
+    private boolean hasNonFiniteHalf(RowDots dots, WorkerPool pool) {
+        int perTask = Math.max(1, (4 << 20) / rowBytes);
+        int tasks = (rows + perTask - 1) / perTask;
+        boolean[] found = new boolean[tasks];
+        pool.run(tasks, t -> {
+            int from = t * perTask;
+            int to = Math.min(rows, from + perTask);
+            for (int r = from; r < to; ) {
+                int c = r / rowsPerChunk;
+                int end = Math.min(to, (c + 1) * rowsPerChunk);
+                found[t] |= dots.hasNonFiniteHalf(chunks[c], (r - c * rowsPerChunk) * rowBytes, (end - r) * cols);
+                r = end;
+            }
+        });
+        for (boolean f : found) {
+            if (f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public DataType dtype() {
+        return dtype;
+    }
+
+    /** Bytes read per product: the weights (and the bias). */
+    public long bytes() {
+        return (long) rows * rowBytes;
+    }
+}
