@@ -40,7 +40,9 @@ final class NativeThreading {
     /** The exit code of the re-run child, or empty when this JVM should run the command itself. */
     static Optional<Integer> rerunIfNeeded(String[] args) {
         boolean policySet = System.getenv(POLICY) != null;
-        boolean vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+        // The decode kernel needs the JDK 17-19 Vector API incubator (see MatVec); later JDKs run without it.
+        boolean vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
+                || Runtime.version().feature() >= 20;
         if ((policySet && vectorModule) || Boolean.getBoolean(CHILD_FLAG)
                 || "false".equals(System.getProperty("qwen3vl.reexec"))
                 || args.length == 0 || !NATIVE_COMMANDS.contains(args[0])) {
@@ -53,9 +55,14 @@ final class NativeThreading {
         List<String> command = new ArrayList<>();
         command.add(java.get());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        if (!vectorModule) {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() && Runtime.version().feature() < 20) {
             command.add("--add-modules");
             command.add(VECTOR_MODULE);
+        }
+        // The jar's manifest grants native access to `java -jar` only; the child runs from the class path.
+        boolean nativeAccessGiven = command.stream().anyMatch(a -> a.startsWith("--enable-native-access"));
+        if (!nativeAccessGiven) {
+            command.add("--enable-native-access=ALL-UNNAMED");
         }
         command.add("-D" + CHILD_FLAG + "=true");
         command.add("-cp");

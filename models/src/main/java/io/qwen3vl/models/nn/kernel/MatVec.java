@@ -204,7 +204,7 @@ public final class MatVec {
         private static volatile WorkerPool pool;
 
         private static RowDots loadDots() {
-            if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            if (!byteBufferVectorsAvailable()) {
                 return null;
             }
             try {
@@ -212,6 +212,25 @@ public final class MatVec {
                         .getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
                 return null; // e.g. a JVM whose module cannot run here: the backend path still works
+            }
+        }
+
+        /**
+         * Whether the Vector API can load vectors from a ByteBuffer, as the kernel does: the module
+         * must be present and be the JDK 17–19 incubator, whose ByteBuffer entry points JDK 20
+         * replaced with MemorySegment ones. Elsewhere the backend path serves every product.
+         */
+        static boolean byteBufferVectorsAvailable() {
+            if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+                return false;
+            }
+            try {
+                Class<?> floatVector = Class.forName("jdk.incubator.vector.FloatVector");
+                floatVector.getMethod("fromByteBuffer", Class.forName("jdk.incubator.vector.VectorSpecies"),
+                        java.nio.ByteBuffer.class, int.class, java.nio.ByteOrder.class);
+                return true;
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return false;
             }
         }
 
