@@ -8,6 +8,7 @@ import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.RmsNorm;
+import io.qwen3vl.models.nn.kernel.DecodeAttention;
 
 /**
  * Grouped-query self-attention of the Qwen3 decoder: per-head RMSNorm on queries and keys before
@@ -60,6 +61,11 @@ final class Attention {
         NDArray keys = kv[0];
         NDArray values = kv[1];
         long total = keys.getShape().get(1);
+        if (len == 1 && DecodeAttention.accepts(q, cache.keys(layer), cache.values(layer))) {
+            // One new token: attend over the cache in place (see DecodeAttention).
+            return oProj.forward(DecodeAttention.attend(q, cache.keys(layer), cache.values(layer), (int) total,
+                    scaling));
+        }
         int groups = heads / kvHeads;
 
         // [heads, L, d] -> [kvHeads, groups*L, d]: head h uses kv head h / groups.

@@ -62,6 +62,16 @@ public final class KvCache {
         return new NDArray[] {keyView, valueView};
     }
 
+    /** The whole key cache of one layer {@code [kvHeads, capacity, headDim]}, for kernels that read it in place. */
+    NDArray keys(int layer) {
+        return keys[layer];
+    }
+
+    /** The whole value cache of one layer, like {@link #keys}. */
+    NDArray values(int layer) {
+        return values[layer];
+    }
+
     /**
      * Pretends that {@code tokens} tokens are already cached by writing random keys and values
      * (standard normal) into the first slots of every layer. For benchmarks that need a long

@@ -58,6 +58,16 @@ public final class MatVec {
         return "java vector " + Backend.DOTS + ", " + Backend.pool().threads() + " threads";
     }
 
+    /** The vector kernels, for the other kernels of this package (only when {@link #enabled()}). */
+    static RowDots rowDots() {
+        return Backend.DOTS;
+    }
+
+    /** The threads products run on, shared by the kernels of this package. */
+    static WorkerPool pool() {
+        return Backend.pool();
+    }
+
     /** A zero-copy view of {@code weight [N, K]} (+ {@code bias [N]} or null), or null when the kernel cannot use it. */
     public static WeightView view(NDArray weight, NDArray bias) {
         if (Backend.DOTS == null) {

@@ -24,6 +24,15 @@ interface RowDots {
     /** Writes {@code x[0..k)} (fp16 values, so below 2^16 in magnitude) into {@code prepared} for {@link #f16}. */
     void prepareHalfInput(float[] x, int k, float[] prepared);
 
+    /**
+     * {@code out[i] += Σ_r p[r] · V[r][i]} for {@code i < d} over rows {@code r < rows} of an fp32
+     * matrix whose row 0 starts at byte {@code base} of {@code v} (rows {@code 4d} bytes apart).
+     */
+    void axpyF32(ByteBuffer v, int base, int d, float[] p, int rows, float[] out);
+
+    /** The same for fp16 rows ({@code 2d} bytes apart); {@code p} must be at most 2^16 in magnitude. */
+    void axpyF16(ByteBuffer v, int base, int d, float[] p, int rows, float[] out);
+
     /** Whether {@code count} fp16 values from byte {@code from} of {@code w} include an inf or NaN. */
     boolean hasNonFiniteHalf(ByteBuffer w, int from, int count);
 }

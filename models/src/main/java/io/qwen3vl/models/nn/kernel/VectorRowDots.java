@@ -172,6 +172,60 @@ final class VectorRowDots implements RowDots {
     }
 
     @Override
+    public void axpyF32(ByteBuffer v, int base, int d, float[] p, int rows, float[] out) {
+        int bound = F.loopBound(d);
+        int rowBytes = 4 * d;
+        for (int r = 0; r < rows; r++) {
+            int o = base + r * rowBytes;
+            FloatVector pr = FloatVector.broadcast(F, p[r]);
+            for (int i = 0; i < bound; i += LANES) {
+                FloatVector.fromByteBuffer(F, v, o + 4 * i, ORDER).fma(pr, FloatVector.fromArray(F, out, i))
+                        .intoArray(out, i);
+            }
+            for (int i = bound; i < d; i++) {
+                out[i] = Math.fma(v.getFloat(o + 4 * i), p[r], out[i]);
+            }
+        }
+    }
+
+    /**
+     * fp16 rows widened as in {@link #f16}: the weight {@code p[r]} is multiplied by 2^112 (exact,
+     * since |p| ≤ 2^16) so each FMA sees the exact product; sums are kept per lane as even and odd
+     * halves and put back in element order at the end.
+     */
+    @Override
+    public void axpyF16(ByteBuffer v, int base, int d, float[] p, int rows, float[] out) {
+        int pairs = halfPairs(d);
+        int tailFrom = 2 * pairs;
+        int rowBytes = 2 * d;
+        float[] acc = new float[2 * pairs]; // per block of LANES pairs: even sums, then odd sums
+        IntVector bits = IntVector.broadcast(I, HALF_BITS);
+        IntVector sixteen = IntVector.broadcast(I, 16);
+        IntVector three = IntVector.broadcast(I, 3);
+        for (int r = 0; r < rows; r++) {
+            int o = base + r * rowBytes;
+            FloatVector pr = FloatVector.broadcast(F, p[r] * TWO_POW_112);
+            for (int j = 0; j < pairs; j += LANES) {
+                IntVector w = IntVector.fromByteBuffer(I, v, o + 4 * j, ORDER);
+                int a = 2 * j;
+                w.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                        .reinterpretAsFloats().fma(pr, FloatVector.fromArray(F, acc, a)).intoArray(acc, a);
+                w.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
+                        .fma(pr, FloatVector.fromArray(F, acc, a + LANES)).intoArray(acc, a + LANES);
+            }
+            for (int i = tailFrom; i < d; i++) {
+                out[i] = Math.fma(HalfFloat.toFloat(v.getShort(o + 2 * i)), p[r], out[i]);
+            }
+        }
+        for (int b = 0; b < pairs; b += LANES) {
+            for (int l = 0; l < LANES; l++) {
+                out[2 * (b + l)] += acc[2 * b + l];
+                out[2 * (b + l) + 1] += acc[2 * b + LANES + l];
+            }
+        }
+    }
+
+    @Override
     public boolean hasNonFiniteHalf(ByteBuffer w, int from, int count) {
         // Adding 1 to a 5-bit exponent field carries into the (cleared) sign bit only when the field
         // is all ones: inf or NaN. Both halves of a lane are tested at once, without masks.

@@ -1,0 +1,148 @@
+package io.qwen3vl.models.nn.kernel;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.checkpoint.HalfFloat;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Attention of one new token over the KV cache, read in place: {@code softmax(q·Kᵀ·scale)·V} per
+ * query head, with grouped keys and values (query head h reads kv head {@code h / groups}).
+ *
+ * <p>Why: with one query row, the backend's batched matmuls of decode attention read the cache at
+ * a fraction of the memory's pace (and in fp16 run a slow generic GEMM), costing more per token
+ * than several weight matrices. Here each kv head is one task of the decode kernel's pool; the
+ * keys are dotted with the {@link RowDots} of the weight products and the values accumulated with
+ * FMAs, all in fp32.
+ *
+ * <p>Numerics follow the backend path it replaces: fp32 scores {@code (q·k)·scale}, a float32
+ * softmax, fp32 sums. For fp16 the backend rounds to fp16 at each step, and so does this: the dot
+ * product, the scaled score, the probabilities and the output are rounded to fp16 where the
+ * backend's fp16 matmul, multiply and cast round them; only summation order differs.
+ */
+public final class DecodeAttention {
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+
+    private DecodeAttention() {
+    }
+
+    /**
+     * Whether the kernel can attend {@code q [heads, 1, d]} over the caches {@code keys, values
+     * [kvHeads, capacity, d]} (the full, contiguous cache arrays of one layer).
+     */
+    public static boolean accepts(NDArray q, NDArray keys, NDArray values) {
+        if (!MatVec.enabled()) {
+            return false;
+        }
+        Shape qs = q.getShape();
+        Shape ks = keys.getShape();
+        DataType dtype = q.getDataType();
+        return qs.dimension() == 3 && qs.get(1) == 1 && ks.dimension() == 3 && ks.equals(values.getShape())
+                && qs.get(2) == ks.get(2) && qs.get(0) % ks.get(0) == 0
+                && (dtype == DataType.FLOAT32 || dtype == DataType.FLOAT16)
+                && keys.getDataType() == dtype && values.getDataType() == dtype
+                && ks.size() * dtype.getNumOfBytes() <= Integer.MAX_VALUE
+                && Device.cpu().equals(q.getDevice()) && Device.cpu().equals(keys.getDevice());
+    }
+
+    /**
+     * @param q       queries of the new token {@code [heads, 1, d]} (after norm and rotary embedding)
+     * @param keys    the layer's whole key cache {@code [kvHeads, capacity, d]}, new key included
+     * @param values  the layer's whole value cache, same shape
+     * @param length  cached positions to attend to (the new one included)
+     * @param scale   score multiplier (1/√d)
+     * @return the attention output {@code [1, heads·d]} in q's manager and dtype
+     */
+    public static NDArray attend(NDArray q, NDArray keys, NDArray values, int length, float scale) {
+        if (!accepts(q, keys, values)) {
+            throw new IllegalArgumentException("decode attention cannot take q " + q.getShape() + " "
+                    + q.getDataType() + " over cache " + keys.getShape() + " " + keys.getDataType());
+        }
+        int heads = (int) q.getShape().get(0);
+        int kvHeads = (int) keys.getShape().get(0);
+        int capacity = (int) keys.getShape().get(1);
+        int d = (int) q.getShape().get(2);
+        if (length < 1 || length > capacity) {
+            throw new IllegalArgumentException("attention over " + length + " positions of a cache of " + capacity);
+        }
+        int groups = heads / kvHeads;
+        boolean half = q.getDataType() == DataType.FLOAT16;
+        int elementBytes = half ? 2 : 4;
+        RowDots dots = MatVec.rowDots();
+        ByteBuffer qb = q.toByteBuffer(true);
+        float[] queries = new float[heads * d];
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = half ? HalfFloat.toFloat(qb.getShort(2 * i)) : qb.getFloat(4 * i);
+        }
+        ByteBuffer kb = keys.toByteBuffer(true);
+        ByteBuffer vb = values.toByteBuffer(true);
+        NDArray out = q.getManager().create(new Shape(1, (long) heads * d), q.getDataType());
+        ByteBuffer ob = out.toByteBuffer(true).order(ByteOrder.nativeOrder());
+        MatVec.pool().run(kvHeads, g -> {
+            float[][] s = SCRATCH.get();
+            if (s[0].length < length || s[1].length < 2 * d) {
+                s[0] = new float[Math.max(length, s[0].length)];
+                s[1] = new float[Math.max(2 * d, s[1].length)];
+                s[2] = new float[Math.max(d, s[2].length)];
+                s[3] = new float[Math.max(d, s[3].length)];
+            }
+            float[] scores = s[0];
+            float[] prepared = s[1];
+            float[] qh = s[2];
+            float[] acc = s[3];
+            int base = g * capacity * d * elementBytes;
+            for (int h = g * groups; h < (g + 1) * groups; h++) {
+                System.arraycopy(queries, h * d, qh, 0, d);
+                if (half) {
+                    dots.prepareHalfInput(qh, d, prepared);
+                    dots.f16(kb, base, d, qh, prepared, length, scores, 0);
+                    for (int t = 0; t < length; t++) {
+                        scores[t] = roundHalf(roundHalf(scores[t]) * scale);
+                    }
+                } else {
+                    dots.f32(kb, base, d, qh, length, scores, 0);
+                    for (int t = 0; t < length; t++) {
+                        scores[t] *= scale;
+                    }
+                }
+                softmax(scores, length, half);
+                java.util.Arrays.fill(acc, 0, d, 0f);
+                if (half) {
+                    dots.axpyF16(vb, base, d, scores, length, acc);
+                    for (int i = 0; i < d; i++) {
+                        ob.putShort(2 * (h * d + i), HalfFloat.fromFloat(acc[i]));
+                    }
+                } else {
+                    dots.axpyF32(vb, base, d, scores, length, acc);
+                    for (int i = 0; i < d; i++) {
+                        ob.putFloat(4 * (h * d + i), acc[i]);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Float32 softmax in place, as torch computes it: subtract the max, exponentiate, divide by the sum. */
+    private static void softmax(float[] s, int n, boolean roundToHalf) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t < n; t++) {
+            max = Math.max(max, s[t]);
+        }
+        float sum = 0;
+        for (int t = 0; t < n; t++) {
+            s[t] = (float) Math.exp(s[t] - max);
+            sum += s[t];
+        }
+        for (int t = 0; t < n; t++) {
+            s[t] = roundToHalf ? roundHalf(s[t] / sum) : s[t] / sum;
+        }
+    }
+
+    private static float roundHalf(float v) {
+        return HalfFloat.toFloat(HalfFloat.fromFloat(v));
+    }
+}

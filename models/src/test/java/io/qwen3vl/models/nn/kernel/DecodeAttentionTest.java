@@ -1,0 +1,91 @@
+package io.qwen3vl.models.nn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** One-token attention over a cache equals the backend's batched-matmul path it replaces. */
+class DecodeAttentionTest {
+    private static NDManager manager;
+
+    @BeforeAll
+    static void open() {
+        manager = NDManager.newBaseManager("PyTorch");
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"FLOAT32, 4, 2, 128, 1", "FLOAT32, 4, 2, 128, 77", "FLOAT32, 6, 3, 40, 33", "FLOAT32, 2, 2, 17, 5",
+        "FLOAT16, 4, 2, 128, 77", "FLOAT16, 6, 3, 40, 33", "FLOAT16, 2, 2, 17, 1"})
+    void matchesTheBackendPath(String type, int heads, int kvHeads, int d, int length) {
+        DataType dtype = DataType.valueOf(type);
+        int capacity = length + 9; // positions past the length hold garbage the kernel must not read
+        float scale = (float) (1 / Math.sqrt(d));
+        try (NDManager scope = manager.newSubManager()) {
+            manager.getEngine().setRandomSeed(length * 31 + d);
+            NDArray q = scope.randomNormal(new Shape(heads, 1, d)).mul(2).toType(dtype, false);
+            NDArray keys = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(dtype, false);
+            NDArray values = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(dtype, false);
+            keys.set(new NDIndex(":, {}:, :", length), 1e4f);
+            values.set(new NDIndex(":, {}:, :", length), Float.NaN);
+            assertTrue(DecodeAttention.accepts(q, keys, values));
+
+            float[] got = DecodeAttention.attend(q, keys, values, length, scale).toType(DataType.FLOAT32, false)
+                    .toFloatArray();
+            float[] expected = backend(q, keys, values, length, scale, heads, kvHeads, d)
+                    .toType(DataType.FLOAT32, false).toFloatArray();
+            assertEquals(expected.length, got.length);
+            for (int i = 0; i < got.length; i++) {
+                // fp32: summation order. fp16: the same roundings, so a step or two of fp16 where a sum
+                // lands next to a rounding boundary (probabilities then differ by one fp16 step too).
+                double tol = dtype == DataType.FLOAT32 ? 1e-5 * Math.max(1, Math.abs(expected[i]))
+                        : 4e-3 * Math.max(1, Math.abs(expected[i]));
+                if (!(Math.abs(got[i] - expected[i]) <= tol)) {
+                    fail(String.format("%s element %d: kernel %.8g, backend %.8g", type, i, got[i], expected[i]));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2, 1, 8, 8", "4, 2, 8, 16"})
+    void shapesItCannotTakeAreRefused(int heads, int len, int d, int dk) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray q = scope.zeros(new Shape(heads, len, d));
+            NDArray cache = scope.zeros(new Shape(2, 10, dk));
+            assertEquals(len == 1 && d == dk, DecodeAttention.accepts(q, cache, cache));
+            assertFalse(DecodeAttention.accepts(q.toType(DataType.FLOAT16, false), cache, cache));
+        }
+    }
+
+    /** Attention's general path (text.Attention) for one query row. */
+    private static NDArray backend(NDArray q, NDArray keys, NDArray values, int length, float scale, int heads,
+                                   int kvHeads, int d) {
+        NDArray k = keys.get(new NDIndex(":, :{}, :", length));
+        NDArray v = values.get(new NDIndex(":, :{}, :", length));
+        NDArray scores = q.reshape(kvHeads, heads / kvHeads, d).matMul(k.transpose(0, 2, 1)).mul(scale);
+        if (scores.getDataType() != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false);
+        }
+        NDArray probs = scores.softmax(-1);
+        if (probs.getDataType() != v.getDataType()) {
+            probs = probs.toType(v.getDataType(), false);
+        }
+        return probs.matMul(v).reshape(heads, 1, d).transpose(1, 0, 2).reshape(1, (long) heads * d);
+    }
+}
