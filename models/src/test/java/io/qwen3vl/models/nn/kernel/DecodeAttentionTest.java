@@ -33,6 +33,8 @@ class DecodeAttentionTest {
     @CsvSource({"FLOAT32, 4, 2, 128, 1", "FLOAT32, 4, 2, 128, 77", "FLOAT32, 6, 3, 40, 33", "FLOAT32, 2, 2, 17, 5",
         "FLOAT16, 4, 2, 128, 77", "FLOAT16, 6, 3, 40, 33", "FLOAT16, 2, 2, 17, 1"})
     void matchesTheBackendPath(String type, int heads, int kvHeads, int d, int length) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
+                "JDK " + Runtime.version().feature() + " has no ByteBuffer Vector API: attention uses the backend");
         DataType dtype = DataType.valueOf(type);
         int capacity = length + 9; // positions past the length hold garbage the kernel must not read
         float scale = (float) (1 / Math.sqrt(d));
@@ -65,6 +67,7 @@ class DecodeAttentionTest {
     @ParameterizedTest
     @CsvSource({"2, 1, 8, 8", "4, 2, 8, 16"})
     void shapesItCannotTakeAreRefused(int heads, int len, int d, int dk) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(), "no kernel on this JDK: everything is refused");
         try (NDManager scope = manager.newSubManager()) {
             NDArray q = scope.zeros(new Shape(heads, len, d));
             NDArray cache = scope.zeros(new Shape(2, 10, dk));
