@@ -99,16 +99,10 @@ public final class DecodeAttention {
                 if (half) {
                     dots.prepareHalfInput(qh, d, prepared);
                     dots.f16(kb, base, d, qh, prepared, length, scores, 0);
-                    for (int t = 0; t < length; t++) {
-                        scores[t] = roundHalf(roundHalf(scores[t]) * scale);
-                    }
                 } else {
                     dots.f32(kb, base, d, qh, length, scores, 0);
-                    for (int t = 0; t < length; t++) {
-                        scores[t] *= scale;
-                    }
                 }
-                softmax(scores, length, half);
+                dots.probabilities(scores, length, scale, half);
                 java.util.Arrays.fill(acc, 0, d, 0f);
                 if (half) {
                     dots.axpyF16(vb, base, d, scores, length, acc);
@@ -124,25 +118,5 @@ public final class DecodeAttention {
             }
         });
         return out;
-    }
-
-    /** Float32 softmax in place, as torch computes it: subtract the max, exponentiate, divide by the sum. */
-    private static void softmax(float[] s, int n, boolean roundToHalf) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = 0; t < n; t++) {
-            max = Math.max(max, s[t]);
-        }
-        float sum = 0;
-        for (int t = 0; t < n; t++) {
-            s[t] = (float) Math.exp(s[t] - max);
-            sum += s[t];
-        }
-        for (int t = 0; t < n; t++) {
-            s[t] = roundToHalf ? roundHalf(s[t] / sum) : s[t] / sum;
-        }
-    }
-
-    private static float roundHalf(float v) {
-        return HalfFloat.toFloat(HalfFloat.fromFloat(v));
     }
 }

@@ -33,6 +33,13 @@ interface RowDots {
     /** The same for fp16 rows ({@code 2d} bytes apart); {@code p} must be at most 2^16 in magnitude. */
     void axpyF16(ByteBuffer v, int base, int d, float[] p, int rows, float[] out);
 
+    /**
+     * Turns raw attention dot products {@code s[0..n)} into probabilities: times {@code scale}, then
+     * a float32 softmax. With {@code half}, rounds to fp16 where the backend's fp16 path does: the dot
+     * product, the scaled score and the probability.
+     */
+    void probabilities(float[] s, int n, float scale, boolean half);
+
     /** Whether {@code count} fp16 values from byte {@code from} of {@code w} include an inf or NaN. */
     boolean hasNonFiniteHalf(ByteBuffer w, int from, int count);
 }

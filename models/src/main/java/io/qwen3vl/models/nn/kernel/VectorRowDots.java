@@ -226,6 +226,79 @@ final class VectorRowDots implements RowDots {
     }
 
     @Override
+    public void probabilities(float[] s, int n, float scale, boolean half) {
+        int bound = F.loopBound(n);
+        FloatVector scaleV = FloatVector.broadcast(F, scale);
+        FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector v = FloatVector.fromArray(F, s, i);
+            v = half ? roundToHalf(roundToHalf(v).mul(scaleV)) : v.mul(scaleV);
+            v.intoArray(s, i);
+            maxV = maxV.max(v);
+        }
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (int i = bound; i < n; i++) {
+            s[i] = half ? roundHalf(roundHalf(s[i]) * scale) : s[i] * scale;
+            max = Math.max(max, s[i]);
+        }
+        FloatVector maxB = FloatVector.broadcast(F, max);
+        FloatVector sumV = FloatVector.zero(F);
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector e = FloatVector.fromArray(F, s, i).sub(maxB).lanewise(VectorOperators.EXP);
+            e.intoArray(s, i);
+            sumV = sumV.add(e);
+        }
+        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        for (int i = bound; i < n; i++) {
+            s[i] = (float) Math.exp(s[i] - max);
+            sum += s[i];
+        }
+        FloatVector sumB = FloatVector.broadcast(F, sum);
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector pr = FloatVector.fromArray(F, s, i).div(sumB);
+            (half ? roundToHalf(pr) : pr).intoArray(s, i);
+        }
+        for (int i = bound; i < n; i++) {
+            s[i] = half ? roundHalf(s[i] / sum) : s[i] / sum;
+        }
+    }
+
+    /**
+     * {@code v} rounded to the nearest fp16 value (ties to even) and widened back, as
+     * {@code HalfFloat.toFloat(HalfFloat.fromFloat(v))}. Normal fp16 results: round the fp32 bits at
+     * the 13th mantissa bit (a carry into the exponent is the right result). Subnormal ones (below
+     * 2^-14): adding and subtracting 0.75, whose fp32 spacing is 2^-24, the fp16 subnormal step. Lanes
+     * that would overflow fp16 (|v| ≥ 65520) or are not finite go through the scalar conversion.
+     */
+    private static FloatVector roundToHalf(FloatVector v) {
+        IntVector bits = v.reinterpretAsInts();
+        IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
+        FloatVector normal = bits.add(0x0FFF).add(lsb).and(0xFFFFE000).reinterpretAsFloats();
+        FloatVector sub = v.add(0.75f).sub(0.75f).reinterpretAsInts().or(bits.and(0x80000000)).reinterpretAsFloats();
+        FloatVector abs = v.abs();
+        FloatVector r = normal.blend(sub, abs.lt(0x1p-14f));
+        if (abs.lt(65520f).allTrue()) {
+            return r;
+        }
+        float[] lanes = v.toArray();
+        for (int l = 0; l < lanes.length; l++) {
+            lanes[l] = roundHalf(lanes[l]);
+        }
+        return FloatVector.fromArray(F, lanes, 0);
+    }
+
+    private static float roundHalf(float v) {
+        return HalfFloat.toFloat(HalfFloat.fromFloat(v));
+    }
+
+    /** For tests: {@link #roundToHalf} over whole vectors of {@code a}. */
+    static void roundToHalf(float[] a) {
+        for (int i = 0; i < F.loopBound(a.length); i += LANES) {
+            roundToHalf(FloatVector.fromArray(F, a, i)).intoArray(a, i);
+        }
+    }
+
+    @Override
     public boolean hasNonFiniteHalf(ByteBuffer w, int from, int count) {
         // Adding 1 to a 5-bit exponent field carries into the (cleared) sign bit only when the field
         // is all ones: inf or NaN. Both halves of a lane are tested at once, without masks.
