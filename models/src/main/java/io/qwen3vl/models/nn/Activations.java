@@ -29,7 +29,8 @@ public final class Activations {
         // The same operations in the same order as 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), but each
         // temporary is updated in place or closed once used: the vision MLP's activations are the
         // largest arrays of a video pass, and eight live copies of them would dominate its memory.
-        NDArray inner = x.pow(3);
+        NDArray inner = x.mul(x); // x·x·x as torch's own kernel forms the cube; pow() is a general powf
+        inner.muli(x);
         inner.muli(0.044715f);
         inner.addi(x); // x³·c + x: float addition commutes exactly
         inner.muli(SQRT_2_OVER_PI);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.nn.Linear;
+import io.qwen3vl.models.nn.RowChunks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,15 +17,14 @@ import java.util.List;
  * rotary on queries and keys, softmax attention restricted to each segment (an image, or one
  * temporal patch of a video: the reference's {@code cu_seqlens}), and the output projection.
  *
- * <p>Segments are processed as runs: consecutive segments of equal length are one batched matmul
- * ({@code [segments, heads, L, L]}), so an image costs one batch and a video of t temporal patches
- * also one batch. Very long segments are split along the query axis so that the score matrix
- * stays within {@link #SCORE_BUDGET_BYTES}; rows of a softmax are independent, so this changes
- * nothing numerically.
+ * <p>Each segment is one batched matmul over the heads ({@code [heads, L, L]} scores). Long segments
+ * are split along the query axis so that the score matrix stays within {@link #SCORE_BUDGET_BYTES}
+ * (below glibc's mmap threshold, see {@link RowChunks}); rows of a softmax are independent, so
+ * this changes nothing numerically.
  */
 public final class VisionAttention {
     /** Upper bound for one score tensor; larger attention is processed in query chunks. */
-    static final long SCORE_BUDGET_BYTES = 256L << 20;
+    static final long SCORE_BUDGET_BYTES = RowChunks.BLOCK_BYTES;
 
     private final Linear qkv;
     private final Linear proj;
@@ -123,30 +123,33 @@ public final class VisionAttention {
         return proj.forward(out);
     }
 
-    /** Attention within each of the run's segments; q, k, v are {@code [count·L, heads, head_dim]}. */
+    /**
+     * Attention within each of the run's segments; q, k, v are {@code [count·L, heads, head_dim]}
+     * views into the projections, the result is {@code [count·L, hidden]}.
+     *
+     * <p>Each segment is viewed as {@code [heads, L, head_dim]} with a transpose only: the per-head
+     * matrices then have a row stride of a whole patch, which BLAS takes as its leading dimension,
+     * so no operand is copied. (Batching segments as 4-D {@code [count, heads, L, d]} tensors made
+     * torch copy every operand and the result to contiguous 3-D batches: an eighth of the vision
+     * tower's time on a video.)
+     */
     private NDArray attendRun(NDArray q, NDArray k, NDArray v, Run run, int headDim, float scale) {
-        int s = run.count();
         int len = run.length();
-        // [count, heads, L, head_dim]
-        NDArray qs = q.reshape(s, len, numHeads, headDim).transpose(0, 2, 1, 3);
-        NDArray kt = k.reshape(s, len, numHeads, headDim).transpose(0, 2, 3, 1);
-        NDArray vs = v.reshape(s, len, numHeads, headDim).transpose(0, 2, 1, 3);
-
-        long rowBytes = (long) s * numHeads * len * Float.BYTES;
+        long rowBytes = (long) numHeads * len * q.getDataType().getNumOfBytes();
         int chunk = (int) Math.max(1, Math.min(len, scoreBudgetBytes / rowBytes));
-        NDArray context;
-        if (chunk >= len) {
-            context = attend(qs, kt, vs, scale);
-        } else {
-            NDList parts = new NDList();
-            for (int from = 0; from < len; from += chunk) {
-                int to = Math.min(len, from + chunk);
-                parts.add(attend(qs.get(new NDIndex(":, :, {}:{}", from, to)), kt, vs, scale));
+        NDList contexts = new NDList();
+        for (int seg = 0; seg < run.count(); seg++) {
+            long from = (long) seg * len;
+            NDArray kt = k.get("{}:{}", from, from + len).transpose(1, 2, 0); // [heads, d, L]
+            NDArray vs = v.get("{}:{}", from, from + len).transpose(1, 0, 2); // [heads, L, d]
+            for (int qf = 0; qf < len; qf += chunk) {
+                NDArray qs = q.get("{}:{}", from + qf, from + Math.min(len, qf + chunk)).transpose(1, 0, 2);
+                contexts.add(attend(qs, kt, vs, scale)); // [heads, rows, d]
             }
-            context = NDArrays.concat(parts, 2);
         }
-        // back to [count·L, hidden]
-        return context.transpose(0, 2, 1, 3).reshape((long) s * len, (long) numHeads * headDim);
+        NDArray context = contexts.size() == 1 ? contexts.get(0) : NDArrays.concat(contexts, 1);
+        // [heads, count·L, d] → [count·L, hidden]
+        return context.transpose(1, 0, 2).reshape((long) run.patches(), (long) numHeads * headDim);
     }
 
     /**

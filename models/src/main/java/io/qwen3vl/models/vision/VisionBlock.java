@@ -7,6 +7,7 @@ import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.nn.Activations;
 import io.qwen3vl.models.nn.LayerNorm;
 import io.qwen3vl.models.nn.Linear;
+import io.qwen3vl.models.nn.RowChunks;
 import java.util.List;
 
 /**
@@ -52,7 +53,9 @@ public final class VisionBlock {
 
     public NDArray forward(NDArray x, NDArray cos, NDArray sin, List<VisionAttention.Run> runs) {
         NDArray h = x.add(attn.forward(norm1.forward(x), cos, sin, runs));
-        NDArray mlp = fc2.forward(Activations.apply(hiddenAct, fc1.forward(norm2.forward(h))));
-        return h.add(mlp);
+        // The MLP is row-wise: run it in blocks whose [rows, intermediate] activations stay small.
+        long rows = RowChunks.rowsPerBlock(fc1.outFeatures(), h.getDataType().getNumOfBytes());
+        return RowChunks.apply(h, rows, part -> part.add(fc2.forward(Activations.apply(hiddenAct,
+                fc1.forward(norm2.forward(part))))));
     }
 }
