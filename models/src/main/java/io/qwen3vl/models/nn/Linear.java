@@ -98,7 +98,19 @@ public final class Linear {
 
     /** The kernel's view of this weight when the kernel should compute {@code forward(x)}, else null. */
     private WeightView kernelView(NDArray x) {
-        if (x.getShape().dimension() != 2 || x.getShape().get(0) != 1 || !MatVec.enabled()) {
+        if (x.getShape().dimension() != 2 || x.getShape().get(0) != 1) {
+            return null;
+        }
+        WeightView v = kernelView();
+        return v != null && MatVec.accepts(x, v) ? v : null;
+    }
+
+    /**
+     * This weight as the decode kernel reads it (see {@link MatVec#multiply(float[], float[][],
+     * WeightView...)}), or null when the kernel is off or cannot read it. Made once, on first use.
+     */
+    public WeightView kernelView() {
+        if (!MatVec.enabled()) {
             return null;
         }
         Object v = view;
@@ -111,7 +123,7 @@ public final class Linear {
                 }
             }
         }
-        return v instanceof WeightView && MatVec.accepts(x, (WeightView) v) ? (WeightView) v : null;
+        return v instanceof WeightView ? (WeightView) v : null;
     }
 
     public NDArray weight() {

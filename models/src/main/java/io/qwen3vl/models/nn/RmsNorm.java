@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 public final class RmsNorm {
     private final NDArray weight;
     private final float eps;
+    private volatile float[] weightValues; // for the float-array path, copied on first use
 
     public RmsNorm(NDArray weight, double eps) {
         this.weight = weight;
@@ -23,5 +24,38 @@ public final class RmsNorm {
             normed = normed.toType(in, false);
         }
         return normed.mul(weight);
+    }
+
+    /**
+     * The same normalisation of one vector {@code x[off, off+n)} (n = the weight's length) into
+     * {@code out[outOff, outOff+n)}, in fp32 (the mean of squares accumulated in double); {@code out}
+     * may be {@code x}. For a single token held in float arrays (the decode step).
+     */
+    public void apply(float[] x, int off, float[] out, int outOff) {
+        float[] w = weightValues();
+        int n = w.length;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            sum += v * v;
+        }
+        float variance = (float) (sum / n);
+        float scale = (float) (1.0 / Math.sqrt(variance + eps)); // rsqrt: correctly rounded sqrt, then 1/·
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = w[i] * (x[off + i] * scale);
+        }
+    }
+
+    private float[] weightValues() {
+        float[] w = weightValues;
+        if (w == null) {
+            NDArray f = weight.getDataType() == DataType.FLOAT32 ? weight : weight.toType(DataType.FLOAT32, false);
+            w = f.toFloatArray();
+            if (f != weight) {
+                f.close();
+            }
+            weightValues = w;
+        }
+        return w;
     }
 }

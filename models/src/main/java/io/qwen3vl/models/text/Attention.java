@@ -9,6 +9,7 @@ import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.RmsNorm;
 import io.qwen3vl.models.nn.kernel.DecodeAttention;
+import io.qwen3vl.models.nn.kernel.MatVec;
 
 /**
  * Grouped-query self-attention of the Qwen3 decoder: per-head RMSNorm on queries and keys before
@@ -86,6 +87,32 @@ final class Attention {
                 .transpose(1, 0, 2)
                 .reshape(len, (long) heads * headDim);
         return oProj.forward(out);
+    }
+
+    /**
+     * The single-token path of {@link #forward}, on float arrays (see {@link DecodeStep}): the new
+     * token's key and value are written into the cache, the output goes to {@code out [hidden]}.
+     */
+    void decode(float[] x, DecodeStep.Buffers b, KvCache cache, int layer, float[] out) {
+        MatVec.multiply(x, new float[][] {b.q, b.k, b.v}, qProj.kernelView(), kProj.kernelView(), vProj.kernelView());
+        for (int h = 0; h < heads; h++) {
+            qNorm.apply(b.q, h * headDim, b.q, h * headDim);
+            InterleavedMRope.rotate(b.q, h * headDim, b.cos, b.sin);
+        }
+        for (int h = 0; h < kvHeads; h++) {
+            kNorm.apply(b.k, h * headDim, b.k, h * headDim);
+            InterleavedMRope.rotate(b.k, h * headDim, b.cos, b.sin);
+        }
+        cache.write(layer, b.k, b.v);
+        DecodeAttention.attend(b.q, heads, cache.keys(layer), cache.values(layer), cache.length() + 1, scaling,
+                b.context);
+        MatVec.multiply(b.context, new float[][] {out}, oProj.kernelView());
+    }
+
+    /** Whether {@link #decode} can run: the kernel reads every projection. */
+    boolean decodable() {
+        return qProj.kernelView() != null && kProj.kernelView() != null && vProj.kernelView() != null
+                && oProj.kernelView() != null;
     }
 
     private NDArray normedHeads(NDArray projected, RmsNorm norm, int n, long len) {

@@ -28,4 +28,22 @@ final class DecoderLayer {
         NDArray h = x.add(attention.forward(inputNorm.forward(x), cos, sin, mask, cache, index));
         return h.add(mlp.forward(postAttentionNorm.forward(h)));
     }
+
+    /** The single-token path of {@link #forward}: {@code h [hidden]} is updated in place. */
+    void decode(float[] h, DecodeStep.Buffers b, KvCache cache) {
+        inputNorm.apply(h, 0, b.normed, 0);
+        attention.decode(b.normed, b, cache, index, b.out);
+        for (int i = 0; i < h.length; i++) {
+            h[i] += b.out[i];
+        }
+        postAttentionNorm.apply(h, 0, b.normed, 0);
+        mlp.decode(b.normed, b, b.out);
+        for (int i = 0; i < h.length; i++) {
+            h[i] += b.out[i];
+        }
+    }
+
+    boolean decodable() {
+        return attention.decodable() && mlp.decodable();
+    }
 }

@@ -61,18 +61,43 @@ public final class InterleavedMRope {
         float[] cos = new float[len * headDim];
         float[] sin = new float[len * headDim];
         for (int i = 0; i < len; i++) {
-            for (int j = 0; j < half; j++) {
-                float angle = (float) positions[axisOf[j]][i] * invFreq[j];
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
-                cos[i * headDim + j] = c;
-                cos[i * headDim + j + half] = c;
-                sin[i * headDim + j] = s;
-                sin[i * headDim + j + half] = s;
-            }
+            row(positions[0][i], positions[1][i], positions[2][i], cos, sin, i * headDim);
         }
         Shape shape = new Shape(len, headDim);
         return new NDList(manager.create(cos, shape), manager.create(sin, shape));
+    }
+
+    /** One token's tables ({@code headDim} values each) at {@code off} of {@code cos} and {@code sin}. */
+    void row(long t, long h, long w, float[] cos, float[] sin, int off) {
+        int half = headDim / 2;
+        for (int j = 0; j < half; j++) {
+            long p = axisOf[j] == 0 ? t : axisOf[j] == 1 ? h : w;
+            float angle = (float) p * invFreq[j];
+            float c = (float) Math.cos(angle);
+            float s = (float) Math.sin(angle);
+            cos[off + j] = c;
+            cos[off + j + half] = c;
+            sin[off + j] = s;
+            sin[off + j + half] = s;
+        }
+    }
+
+    /**
+     * Rotates one head vector {@code x[off, off+headDim)} in place by one token's tables:
+     * {@code x·cos + rotate_half(x)·sin}, each product rounded as the reference's separate multiplies.
+     */
+    static void rotate(float[] x, int off, float[] cos, float[] sin) {
+        int half = cos.length / 2;
+        for (int j = 0; j < half; j++) {
+            float x1 = x[off + j];
+            float x2 = x[off + j + half];
+            x[off + j] = x1 * cos[j] + -x2 * sin[j];
+            x[off + j + half] = x2 * cos[j + half] + x1 * sin[j + half];
+        }
+    }
+
+    public int headDim() {
+        return headDim;
     }
 
     /** Rotates {@code x [heads, L, headDim]} by the tables from {@link #cosSin}. */

@@ -62,6 +62,33 @@ public final class KvCache {
         return new NDArray[] {keyView, valueView};
     }
 
+    /**
+     * Writes one token's keys and values ({@code [kvHeads·headDim]} each, fp32) of one layer at the
+     * current end, straight into the cache's memory; the caller {@link #advance}s once all layers
+     * have written. For the decode step, which holds a token's activations in float arrays.
+     */
+    void write(int layer, float[] k, float[] v) {
+        if (length >= capacity) {
+            throw new IllegalStateException("KV cache full: " + (length + 1) + " tokens > capacity " + capacity);
+        }
+        Shape shape = keys[layer].getShape();
+        int heads = (int) shape.get(0);
+        int d = (int) shape.get(2);
+        java.nio.FloatBuffer kb = keys[layer].toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        java.nio.FloatBuffer vb = values[layer].toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int h = 0; h < heads; h++) {
+            int at = (h * capacity + length) * d;
+            kb.put(at, k, h * d, d);
+            vb.put(at, v, h * d, d);
+        }
+    }
+
+    /** Whether {@link #write} can store into this cache (fp32, on the CPU). */
+    boolean writable() {
+        return keys.length > 0 && keys[0].getDataType() == DataType.FLOAT32
+                && keys[0].getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU);
+    }
+
     /** The whole key cache of one layer {@code [kvHeads, capacity, headDim]}, for kernels that read it in place. */
     NDArray keys(int layer) {
         return keys[layer];

@@ -7,6 +7,7 @@ import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Activations;
 import io.qwen3vl.models.nn.Linear;
+import io.qwen3vl.models.nn.kernel.MatVec;
 
 /** The SwiGLU feed-forward block: {@code down(act(gate(x)) · up(x))}. */
 final class Mlp {
@@ -25,5 +26,22 @@ final class Mlp {
     NDArray forward(NDArray x) {
         NDArray[] gateUp = Linear.forwardAll(x, gate, up); // one pass over both weights when decoding
         return down.forward(Activations.apply(act, gateUp[0]).mul(gateUp[1]));
+    }
+
+    /** The single-token path of {@link #forward} on float arrays (SiLU only; see {@link DecodeStep}). */
+    void decode(float[] x, DecodeStep.Buffers b, float[] out) {
+        MatVec.multiply(x, new float[][] {b.gate, b.up}, gate.kernelView(), up.kernelView());
+        float[] g = b.gate;
+        float[] u = b.up;
+        for (int i = 0; i < g.length; i++) {
+            float silu = (float) (g[i] / (1.0 + Math.exp(-g[i]))); // x·sigmoid(x)
+            g[i] = silu * u[i];
+        }
+        MatVec.multiply(g, new float[][] {out}, down.kernelView());
+    }
+
+    boolean decodable() {
+        return (act.equals("silu") || act.equals("swish")) && gate.kernelView() != null && up.kernelView() != null
+                && down.kernelView() != null;
     }
 }

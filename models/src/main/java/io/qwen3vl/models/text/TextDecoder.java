@@ -28,6 +28,8 @@ public final class TextDecoder {
     private final RmsNorm norm;
     private final Linear lmHead;
     private final InterleavedMRope rope;
+    private volatile DecodeStep decodeStep; // made on the first single-token call (needs the kernel's views)
+    private volatile boolean decodeStepChecked;
 
     private TextDecoder(TextConfig config, DataType dtype, NDArray embedTokens, DecoderLayer[] layers,
                         RmsNorm norm, Linear lmHead) {
@@ -99,6 +101,12 @@ public final class TextDecoder {
         if (positions.length != 3 || positions[0].length != len) {
             throw new IllegalArgumentException("positions must be [3][" + len + "]");
         }
+        if (len == 1 && deepStack == null && DecodeStep.accepts(embeds, cache)) {
+            DecodeStep step = decodeStep();
+            if (step != null) {
+                return step.forward(embeds, positions[0][0], positions[1][0], positions[2][0], cache);
+            }
+        }
         NDList cosSin = rope.cosSin(positions, scope);
         NDArray cos = cosSin.get(0);
         NDArray sin = cosSin.get(1);
@@ -125,6 +133,18 @@ public final class TextDecoder {
         }
         cache.advance(len);
         return norm.forward(h);
+    }
+
+    DecodeStep decodeStep() {
+        if (!decodeStepChecked) {
+            synchronized (this) {
+                if (!decodeStepChecked) {
+                    decodeStep = DecodeStep.of(config, dtype, layers, norm, rope);
+                    decodeStepChecked = true;
+                }
+            }
+        }
+        return decodeStep;
     }
 
     /** Float32 logits {@code [rows, vocab]} for final hidden states {@code [rows, hidden]}. */

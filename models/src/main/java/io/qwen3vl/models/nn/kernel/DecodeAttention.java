@@ -62,25 +62,48 @@ public final class DecodeAttention {
                     + q.getDataType() + " over cache " + keys.getShape() + " " + keys.getDataType());
         }
         int heads = (int) q.getShape().get(0);
-        int kvHeads = (int) keys.getShape().get(0);
-        int capacity = (int) keys.getShape().get(1);
         int d = (int) q.getShape().get(2);
-        if (length < 1 || length > capacity) {
-            throw new IllegalArgumentException("attention over " + length + " positions of a cache of " + capacity);
-        }
-        int groups = heads / kvHeads;
         boolean half = q.getDataType() == DataType.FLOAT16;
-        int elementBytes = half ? 2 : 4;
-        RowDots dots = MatVec.rowDots();
         ByteBuffer qb = q.toByteBuffer(true);
         float[] queries = new float[heads * d];
         for (int i = 0; i < queries.length; i++) {
             queries[i] = half ? HalfFloat.toFloat(qb.getShort(2 * i)) : qb.getFloat(4 * i);
         }
-        ByteBuffer kb = keys.toByteBuffer(true);
-        ByteBuffer vb = values.toByteBuffer(true);
+        float[] result = new float[heads * d];
+        attend(queries, heads, keys, values, length, scale, result);
         NDArray out = q.getManager().create(new Shape(1, (long) heads * d), q.getDataType());
         ByteBuffer ob = out.toByteBuffer(true).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < result.length; i++) {
+            if (half) {
+                ob.putShort(2 * i, HalfFloat.fromFloat(result[i]));
+            } else {
+                ob.putFloat(4 * i, result[i]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The same attention for queries held in a float array ({@code [heads, d]}, after norm and
+     * rotary embedding) into {@code out [heads·d]}; sums in fp32 (for an fp16 cache, rounded to fp16
+     * at the same steps as above, except the output, which the caller rounds or not).
+     */
+    public static void attend(float[] queries, int heads, NDArray keys, NDArray values, int length, float scale,
+                              float[] out) {
+        int kvHeads = (int) keys.getShape().get(0);
+        int capacity = (int) keys.getShape().get(1);
+        int d = (int) keys.getShape().get(2);
+        if (length < 1 || length > capacity || heads % kvHeads != 0 || queries.length < heads * d
+                || out.length < heads * d) {
+            throw new IllegalArgumentException("attention of " + heads + " heads over " + length
+                    + " positions of a cache " + keys.getShape());
+        }
+        int groups = heads / kvHeads;
+        boolean half = keys.getDataType() == DataType.FLOAT16;
+        int elementBytes = half ? 2 : 4;
+        RowDots dots = MatVec.rowDots();
+        ByteBuffer kb = keys.toByteBuffer(true);
+        ByteBuffer vb = values.toByteBuffer(true);
         MatVec.pool().run(kvHeads, g -> {
             float[][] s = SCRATCH.get();
             if (s[0].length < length || s[1].length < 2 * d) {
@@ -106,17 +129,11 @@ public final class DecodeAttention {
                 java.util.Arrays.fill(acc, 0, d, 0f);
                 if (half) {
                     dots.axpyF16(vb, base, d, scores, length, acc);
-                    for (int i = 0; i < d; i++) {
-                        ob.putShort(2 * (h * d + i), HalfFloat.fromFloat(acc[i]));
-                    }
                 } else {
                     dots.axpyF32(vb, base, d, scores, length, acc);
-                    for (int i = 0; i < d; i++) {
-                        ob.putFloat(4 * (h * d + i), acc[i]);
-                    }
                 }
+                System.arraycopy(acc, 0, out, h * d, d);
             }
         });
-        return out;
     }
 }

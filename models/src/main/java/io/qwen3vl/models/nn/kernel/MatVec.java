@@ -104,75 +104,106 @@ public final class MatVec {
                         + " does not fit weights [" + v.rows + ", " + v.cols + "] " + v.dtype);
             }
         }
-        RowDots dots = Backend.DOTS;
-        WorkerPool pool = Backend.pool();
         int k = views[0].cols;
         boolean half = views[0].dtype == DataType.FLOAT16;
         Scratch s = SCRATCH.get();
-        int totalRows = 0;
-        for (WeightView v : views) {
-            totalRows += v.rows;
-        }
-        s.ensure(k, totalRows);
+        s.ensure(k);
         float[] in = s.x;
-        float[] prepared = s.prepared;
         ByteBuffer xb = x.toByteBuffer(true);
         if (half) {
             for (int i = 0; i < k; i++) {
                 in[i] = HalfFloat.toFloat(xb.getShort(2 * i));
             }
-            dots.prepareHalfInput(in, k, prepared);
         } else {
             xb.asFloatBuffer().get(in, 0, k);
         }
-
         NDManager manager = x.getManager();
         NDArray[] outs = new NDArray[views.length];
-        ByteBuffer[] outBuffers = new ByteBuffer[views.length];
-        int[] firstTask = new int[views.length + 1];
-        int[] rowOffset = new int[views.length];
-        int perTask = rowsPerTask(totalRows, views[0].rowBytes, pool.threads());
+        float[][] results = new float[views.length][];
+        for (int m = 0; m < views.length; m++) {
+            results[m] = new float[views[m].rows];
+        }
+        multiply(in, results, views);
         for (int m = 0; m < views.length; m++) {
             outs[m] = manager.create(new Shape(1, views[m].rows), views[m].dtype);
-            outBuffers[m] = outs[m].toByteBuffer(true).order(ByteOrder.nativeOrder());
-            firstTask[m + 1] = firstTask[m] + (views[m].rows + perTask - 1) / perTask;
-            rowOffset[m] = m == 0 ? 0 : rowOffset[m - 1] + views[m - 1].rows;
+            ByteBuffer out = outs[m].toByteBuffer(true).order(ByteOrder.nativeOrder());
+            float[] y = results[m];
+            for (int r = 0; r < y.length; r++) {
+                // fp16 results are rounded once, after the bias, as torch's fp16 linear does
+                if (half) {
+                    out.putShort(2 * r, HalfFloat.fromFloat(y[r]));
+                } else {
+                    out.putFloat(4 * r, y[r]);
+                }
+            }
         }
-        float[] result = s.dots;
+        return outs;
+    }
+
+    /**
+     * {@code outs[i] = x·Wᵢᵀ + bᵢ} in fp32 for each view, all sharing the input {@code x} (its first
+     * K elements); fp16 weights are widened exactly. The Java-side entry for code that keeps a
+     * token's activations in float arrays (see {@code DecodeStep}).
+     */
+    public static void multiply(float[] x, float[][] outs, WeightView... views) {
+        if (views.length == 0 || outs.length != views.length) {
+            throw new IllegalArgumentException(views.length + " weights for " + outs.length + " outputs");
+        }
+        int k = views[0].cols;
+        for (int m = 0; m < views.length; m++) {
+            WeightView v = views[m];
+            if (v.cols != k || v.dtype != views[0].dtype || outs[m].length < v.rows || x.length < k) {
+                throw new IllegalArgumentException("weights [" + v.rows + ", " + v.cols + "] " + v.dtype
+                        + " do not fit an input of " + x.length + " and an output of " + outs[m].length);
+            }
+        }
+        RowDots dots = Backend.DOTS;
+        WorkerPool pool = Backend.pool();
+        boolean half = views[0].dtype == DataType.FLOAT16;
+        float[] prepared = null;
+        if (half) {
+            Scratch s = SCRATCH.get();
+            s.ensure(k);
+            prepared = s.prepared;
+            dots.prepareHalfInput(x, k, prepared);
+        }
+        int totalRows = 0;
+        for (WeightView v : views) {
+            totalRows += v.rows;
+        }
+        int[] firstTask = new int[views.length + 1];
+        int perTask = rowsPerTask(totalRows, views[0].rowBytes, pool.threads());
+        for (int m = 0; m < views.length; m++) {
+            firstTask[m + 1] = firstTask[m] + (views[m].rows + perTask - 1) / perTask;
+        }
+        float[] in = x;
+        float[] halfInput = prepared;
         pool.run(firstTask[views.length], t -> {
             int m = 0;
             while (t >= firstTask[m + 1]) {
                 m++;
             }
             WeightView v = views[m];
+            float[] y = outs[m];
             int from = (t - firstTask[m]) * perTask;
             int to = Math.min(v.rows, from + perTask);
-            int off = rowOffset[m];
             for (int r = from; r < to; ) {
                 int c = r / v.rowsPerChunk;
                 int end = Math.min(to, (c + 1) * v.rowsPerChunk);
                 int base = (r - c * v.rowsPerChunk) * v.rowBytes;
                 if (half) {
-                    dots.f16(v.chunks[c], base, k, in, prepared, end - r, result, off + r);
+                    dots.f16(v.chunks[c], base, k, in, halfInput, end - r, y, r);
                 } else {
-                    dots.f32(v.chunks[c], base, k, in, end - r, result, off + r);
+                    dots.f32(v.chunks[c], base, k, in, end - r, y, r);
                 }
                 r = end;
             }
-            store(result, off, v.bias, from, to, half, outBuffers[m]);
-        });
-        return outs;
-    }
-
-    private static void store(float[] result, int off, float[] bias, int from, int to, boolean half, ByteBuffer out) {
-        for (int r = from; r < to; r++) {
-            float y = bias == null ? result[off + r] : result[off + r] + bias[r];
-            if (half) {
-                out.putShort(2 * r, HalfFloat.fromFloat(y));
-            } else {
-                out.putFloat(4 * r, y);
+            if (v.bias != null) {
+                for (int r = from; r < to; r++) {
+                    y[r] += v.bias[r];
+                }
             }
-        }
+        });
     }
 
     /**
@@ -191,19 +222,15 @@ public final class MatVec {
         return (n + 3) & ~3;
     }
 
-    /** Per-thread buffers reused across calls: the input (and as the fp16 kernel wants it) and the dot products. */
+    /** Per-thread buffers reused across calls: the input, and the input as the fp16 kernel wants it. */
     private static final class Scratch {
         float[] x = new float[0];
         float[] prepared = new float[0];
-        float[] dots = new float[0];
 
-        void ensure(int k, int rows) {
+        void ensure(int k) {
             if (x.length < k) {
                 x = new float[k];
                 prepared = new float[k];
-            }
-            if (dots.length < rows) {
-                dots = new float[rows];
             }
         }
     }

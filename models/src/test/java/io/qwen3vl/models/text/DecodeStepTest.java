@@ -1,0 +1,113 @@
+package io.qwen3vl.models.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.TestData;
+import io.qwen3vl.models.Tolerance;
+import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.config.ModelConfig;
+import io.qwen3vl.models.io.Npy;
+import io.qwen3vl.models.nn.kernel.MatVec;
+import java.io.IOException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float-array decode step (fp32, kernel on) against the backend path of the same decoder
+ * (kernel off): hidden states, logits and the keys/values it writes into the cache.
+ */
+class DecodeStepTest {
+    private static NDManager weights;
+    private static Checkpoint ckpt;
+    private static TextDecoder decoder;
+
+    @BeforeAll
+    static void load() {
+        weights = NDManager.newBaseManager("PyTorch");
+        ckpt = Checkpoint.open(TestData.tinyModel());
+        decoder = TextDecoder.load(ckpt, ModelConfig.load(TestData.tinyModel()).text(), weights, DataType.FLOAT32);
+    }
+
+    @AfterAll
+    static void close() {
+        weights.close();
+        ckpt.close();
+    }
+
+    @Test
+    void decodeStepEqualsTheBackendPathAndWritesTheSameCache() throws IOException {
+        assumeTrue(MatVec.enabled(), "needs the Vector API module (surefire adds it)");
+        int[] ids = TextDecoderGoldenTest.ints(Npy.read(TestData.golden("text/input_ids.npy")).longs());
+        int steps = 4;
+        float[][] stepHidden = run(ids, steps, true);
+        float[][] backend = run(ids, steps, false);
+        String[] what = {"hidden state", "logits", "cached key and value"};
+        // Logits at the golden tests' tolerance; the states that feed them an order tighter.
+        double[] tolerance = {2e-5, 1e-4, 2e-5};
+        double[] worst = new double[3];
+        for (int s = 0; s < stepHidden.length; s++) {
+            worst[s % 3] = Math.max(worst[s % 3], Tolerance.assertAbsClose(backend[s], stepHidden[s],
+                    tolerance[s % 3], what[s % 3] + " of step " + s / 3));
+        }
+        System.out.printf("decode step vs backend: hidden %.3g, logits %.3g, cache %.3g%n", worst[0], worst[1], worst[2]);
+    }
+
+    @Test
+    void theStepIsUsedOnlyForFp32Decoders() {
+        assumeTrue(MatVec.enabled(), "needs the Vector API module (surefire adds it)");
+        assertNotNull(decoder.decodeStep());
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            TextDecoder half = TextDecoder.load(ckpt, ModelConfig.load(TestData.tinyModel()).text(), m,
+                    DataType.FLOAT16);
+            assertNull(half.decodeStep(), "fp16 keeps the backend path, which rounds like the reference");
+        }
+    }
+
+    /**
+     * Prefills {@code ids}, then decodes {@code steps} greedy tokens; per step the final hidden
+     * state, the logits, and the last layer's cached key and value rows of the new token.
+     */
+    private static float[][] run(int[] ids, int steps, boolean kernel) {
+        String before = System.getProperty(MatVec.MODE_PROPERTY);
+        System.setProperty(MatVec.MODE_PROPERTY, kernel ? "java" : "djl");
+        try (NDManager request = weights.newSubManager()) {
+            KvCache cache = decoder.newCache(ids.length + steps, request);
+            int next;
+            try (NDManager step = request.newSubManager()) {
+                NDArray hidden = decoder.forward(decoder.embed(ids, step),
+                        TextDecoderGoldenTest.textPositions(0, ids.length), cache, null);
+                next = (int) decoder.logits(hidden.get("-1:")).argMax().getLong();
+            }
+            float[][] rows = new float[3 * steps][];
+            int last = decoder.config().numHiddenLayers() - 1;
+            for (int s = 0; s < steps; s++) {
+                try (NDManager step = request.newSubManager()) {
+                    int pos = cache.length();
+                    NDArray hidden = decoder.forward(decoder.embed(new int[] {next}, step),
+                            TextDecoderGoldenTest.textPositions(pos, 1), cache, null);
+                    NDArray logits = decoder.logits(hidden);
+                    rows[3 * s] = hidden.toFloatArray();
+                    rows[3 * s + 1] = logits.toFloatArray();
+                    NDArray kv = cache.keys(last).get(":, {}, :", pos).concat(cache.values(last).get(":, {}, :", pos));
+                    rows[3 * s + 2] = kv.toFloatArray();
+                    next = (int) logits.argMax().getLong();
+                }
+            }
+            assertEquals(ids.length + steps, cache.length());
+            return rows;
+        } finally {
+            if (before == null) {
+                System.clearProperty(MatVec.MODE_PROPERTY);
+            } else {
+                System.setProperty(MatVec.MODE_PROPERTY, before);
+            }
+        }
+    }
+}
