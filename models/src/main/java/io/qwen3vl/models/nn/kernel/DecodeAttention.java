@@ -24,7 +24,9 @@ import java.nio.ByteOrder;
  * backend's fp16 matmul, multiply and cast round them; only summation order differs.
  */
 public final class DecodeAttention {
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+    /** Cache rows per block: 256 rows of 128 fp32 values are 128 KiB, well inside a core's L2. */
+    static final int BLOCK_ROWS = 256;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private DecodeAttention() {
     }
@@ -105,35 +107,65 @@ public final class DecodeAttention {
         ByteBuffer kb = keys.toByteBuffer(true);
         ByteBuffer vb = values.toByteBuffer(true);
         MatVec.pool().run(kvHeads, g -> {
-            float[][] s = SCRATCH.get();
-            if (s[0].length < length || s[1].length < 2 * d) {
-                s[0] = new float[Math.max(length, s[0].length)];
-                s[1] = new float[Math.max(2 * d, s[1].length)];
-                s[2] = new float[Math.max(d, s[2].length)];
-                s[3] = new float[Math.max(d, s[3].length)];
-            }
-            float[] scores = s[0];
-            float[] prepared = s[1];
-            float[] qh = s[2];
-            float[] acc = s[3];
+            Scratch sc = SCRATCH.get().ensure(groups, d, length);
             int base = g * capacity * d * elementBytes;
-            for (int h = g * groups; h < (g + 1) * groups; h++) {
-                System.arraycopy(queries, h * d, qh, 0, d);
+            int first = g * groups;
+            for (int j = 0; j < groups; j++) {
+                System.arraycopy(queries, (first + j) * d, sc.q[j], 0, d);
                 if (half) {
-                    dots.prepareHalfInput(qh, d, prepared);
-                    dots.f16(kb, base, d, qh, prepared, length, scores, 0);
-                } else {
-                    dots.f32(kb, base, d, qh, length, scores, 0);
+                    dots.prepareHalfInput(sc.q[j], d, sc.prepared[j]);
                 }
-                dots.probabilities(scores, length, scale, half);
-                java.util.Arrays.fill(acc, 0, d, 0f);
-                if (half) {
-                    dots.axpyF16(vb, base, d, scores, length, acc);
-                } else {
-                    dots.axpyF32(vb, base, d, scores, length, acc);
+                java.util.Arrays.fill(sc.acc[j], 0, d, 0f);
+            }
+            // Keys, then values, in blocks small enough to stay in cache while every query head of
+            // the group reads them: the cache comes from memory once per token, not once per head.
+            for (int b = 0; b < length; b += BLOCK_ROWS) {
+                int n = Math.min(BLOCK_ROWS, length - b);
+                int at = base + b * d * elementBytes;
+                for (int j = 0; j < groups; j++) {
+                    if (half) {
+                        dots.f16(kb, at, d, sc.q[j], sc.prepared[j], n, sc.scores[j], b);
+                    } else {
+                        dots.f32(kb, at, d, sc.q[j], n, sc.scores[j], b);
+                    }
                 }
-                System.arraycopy(acc, 0, out, h * d, d);
+            }
+            for (int j = 0; j < groups; j++) {
+                dots.probabilities(sc.scores[j], length, scale, half);
+            }
+            for (int b = 0; b < length; b += BLOCK_ROWS) {
+                int n = Math.min(BLOCK_ROWS, length - b);
+                int at = base + b * d * elementBytes;
+                for (int j = 0; j < groups; j++) {
+                    if (half) {
+                        dots.axpyF16(vb, at, d, sc.scores[j], b, n, sc.acc[j]);
+                    } else {
+                        dots.axpyF32(vb, at, d, sc.scores[j], b, n, sc.acc[j]);
+                    }
+                }
+            }
+            for (int j = 0; j < groups; j++) {
+                System.arraycopy(sc.acc[j], 0, out, (first + j) * d, d);
             }
         });
+    }
+
+    /** Per-thread vectors of one kv head's group of query heads, reused across calls. */
+    private static final class Scratch {
+        float[][] q = new float[0][];
+        float[][] prepared = new float[0][];
+        float[][] scores = new float[0][];
+        float[][] acc = new float[0][];
+
+        Scratch ensure(int groups, int d, int length) {
+            if (q.length < groups || q[0].length < d || scores[0].length < length) {
+                int rows = Math.max(length, scores.length > 0 ? scores[0].length : 0);
+                q = new float[groups][d];
+                prepared = new float[groups][2 * d];
+                scores = new float[groups][rows];
+                acc = new float[groups][d];
+            }
+            return this;
+        }
     }
 }

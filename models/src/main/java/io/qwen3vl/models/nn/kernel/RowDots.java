@@ -25,13 +25,13 @@ interface RowDots {
     void prepareHalfInput(float[] x, int k, float[] prepared);
 
     /**
-     * {@code out[i] += Σ_r p[r] · V[r][i]} for {@code i < d} over rows {@code r < rows} of an fp32
-     * matrix whose row 0 starts at byte {@code base} of {@code v} (rows {@code 4d} bytes apart).
+     * {@code out[i] += Σ_r p[pOff + r] · V[r][i]} for {@code i < d} over rows {@code r < rows} of an
+     * fp32 matrix whose row 0 starts at byte {@code base} of {@code v} (rows {@code 4d} bytes apart).
      */
-    void axpyF32(ByteBuffer v, int base, int d, float[] p, int rows, float[] out);
+    void axpyF32(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out);
 
     /** The same for fp16 rows ({@code 2d} bytes apart); {@code p} must be at most 2^16 in magnitude. */
-    void axpyF16(ByteBuffer v, int base, int d, float[] p, int rows, float[] out);
+    void axpyF16(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out);
 
     /**
      * Turns raw attention dot products {@code s[0..n)} into probabilities: times {@code scale}, then

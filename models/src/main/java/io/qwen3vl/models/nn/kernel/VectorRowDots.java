@@ -171,20 +171,47 @@ final class VectorRowDots implements RowDots {
         return s;
     }
 
+    /**
+     * Four vectors of columns at a time, summed over all rows in registers (no store and reload of
+     * the sums per row, whose store-to-load latency bounded the first version), then the next four:
+     * the rows are re-read from cache, which holds a block of them (see DecodeAttention).
+     */
     @Override
-    public void axpyF32(ByteBuffer v, int base, int d, float[] p, int rows, float[] out) {
-        int bound = F.loopBound(d);
+    public void axpyF32(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out) {
         int rowBytes = 4 * d;
-        for (int r = 0; r < rows; r++) {
-            int o = base + r * rowBytes;
-            FloatVector pr = FloatVector.broadcast(F, p[r]);
-            for (int i = 0; i < bound; i += LANES) {
-                FloatVector.fromByteBuffer(F, v, o + 4 * i, ORDER).fma(pr, FloatVector.fromArray(F, out, i))
-                        .intoArray(out, i);
+        int i = 0;
+        for (; i <= d - 4 * LANES; i += 4 * LANES) {
+            FloatVector a0 = FloatVector.fromArray(F, out, i);
+            FloatVector a1 = FloatVector.fromArray(F, out, i + LANES);
+            FloatVector a2 = FloatVector.fromArray(F, out, i + 2 * LANES);
+            FloatVector a3 = FloatVector.fromArray(F, out, i + 3 * LANES);
+            int o = base + 4 * i;
+            for (int r = 0; r < rows; r++, o += rowBytes) {
+                FloatVector pr = FloatVector.broadcast(F, p[pOff + r]);
+                a0 = FloatVector.fromByteBuffer(F, v, o, ORDER).fma(pr, a0);
+                a1 = FloatVector.fromByteBuffer(F, v, o + 4 * LANES, ORDER).fma(pr, a1);
+                a2 = FloatVector.fromByteBuffer(F, v, o + 8 * LANES, ORDER).fma(pr, a2);
+                a3 = FloatVector.fromByteBuffer(F, v, o + 12 * LANES, ORDER).fma(pr, a3);
             }
-            for (int i = bound; i < d; i++) {
-                out[i] = Math.fma(v.getFloat(o + 4 * i), p[r], out[i]);
+            a0.intoArray(out, i);
+            a1.intoArray(out, i + LANES);
+            a2.intoArray(out, i + 2 * LANES);
+            a3.intoArray(out, i + 3 * LANES);
+        }
+        for (; i <= d - LANES; i += LANES) {
+            FloatVector a = FloatVector.fromArray(F, out, i);
+            int o = base + 4 * i;
+            for (int r = 0; r < rows; r++, o += rowBytes) {
+                a = FloatVector.fromByteBuffer(F, v, o, ORDER).fma(FloatVector.broadcast(F, p[pOff + r]), a);
             }
+            a.intoArray(out, i);
+        }
+        for (; i < d; i++) {
+            float a = out[i];
+            for (int r = 0; r < rows; r++) {
+                a = Math.fma(v.getFloat(base + r * rowBytes + 4 * i), p[pOff + r], a);
+            }
+            out[i] = a;
         }
     }
 
@@ -194,7 +221,7 @@ final class VectorRowDots implements RowDots {
      * halves and put back in element order at the end.
      */
     @Override
-    public void axpyF16(ByteBuffer v, int base, int d, float[] p, int rows, float[] out) {
+    public void axpyF16(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out) {
         int pairs = halfPairs(d);
         int tailFrom = 2 * pairs;
         int rowBytes = 2 * d;
@@ -204,7 +231,7 @@ final class VectorRowDots implements RowDots {
         IntVector three = IntVector.broadcast(I, 3);
         for (int r = 0; r < rows; r++) {
             int o = base + r * rowBytes;
-            FloatVector pr = FloatVector.broadcast(F, p[r] * TWO_POW_112);
+            FloatVector pr = FloatVector.broadcast(F, p[pOff + r] * TWO_POW_112);
             for (int j = 0; j < pairs; j += LANES) {
                 IntVector w = IntVector.fromByteBuffer(I, v, o + 4 * j, ORDER);
                 int a = 2 * j;
@@ -214,7 +241,7 @@ final class VectorRowDots implements RowDots {
                         .fma(pr, FloatVector.fromArray(F, acc, a + LANES)).intoArray(acc, a + LANES);
             }
             for (int i = tailFrom; i < d; i++) {
-                out[i] = Math.fma(HalfFloat.toFloat(v.getShort(o + 2 * i)), p[r], out[i]);
+                out[i] = Math.fma(HalfFloat.toFloat(v.getShort(o + 2 * i)), p[pOff + r], out[i]);
             }
         }
         for (int b = 0; b < pairs; b += LANES) {
