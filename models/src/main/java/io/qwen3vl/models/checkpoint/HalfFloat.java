@@ -29,6 +29,18 @@ public final class HalfFloat {
     }
 
     /** The fp16 nearest to {@code value}, ties to even; NaN stays NaN (quiet) and overflow becomes inf. */
+    /** {@code value} rounded to the nearest fp16 value (ties to even), as a float. */
+    public static float round(float value) {
+        return toFloat(fromFloat(value));
+    }
+
+    /** {@link #round} applied to {@code a[from, to)} in place. */
+    public static void round(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = toFloat(fromFloat(a[i]));
+        }
+    }
+
     public static short fromFloat(float value) {
         return fromFloatBits(Float.floatToRawIntBits(value));
     }

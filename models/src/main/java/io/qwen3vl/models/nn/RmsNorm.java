@@ -2,6 +2,7 @@ package io.qwen3vl.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.checkpoint.HalfFloat;
 
 /** Root-mean-square normalisation over the last axis, computed in float32 as the reference does. */
 public final class RmsNorm {
@@ -29,9 +30,11 @@ public final class RmsNorm {
     /**
      * The same normalisation of one vector {@code x[off, off+n)} (n = the weight's length) into
      * {@code out[outOff, outOff+n)}, in fp32 (the mean of squares accumulated in double); {@code out}
-     * may be {@code x}. For a single token held in float arrays (the decode step).
+     * may be {@code x}. For a single token held in float arrays (the decode step). With
+     * {@code half}, rounds to fp16 where the reference does for an fp16 model: the normalised value
+     * (cast back to the input dtype) and its product with the weight.
      */
-    public void apply(float[] x, int off, float[] out, int outOff) {
+    public void apply(float[] x, int off, float[] out, int outOff, boolean half) {
         float[] w = weightValues();
         int n = w.length;
         double sum = 0;
@@ -41,8 +44,14 @@ public final class RmsNorm {
         }
         float variance = (float) (sum / n);
         float scale = (float) (1.0 / Math.sqrt(variance + eps)); // rsqrt: correctly rounded sqrt, then 1/·
-        for (int i = 0; i < n; i++) {
-            out[outOff + i] = w[i] * (x[off + i] * scale);
+        if (half) {
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] = HalfFloat.round(w[i] * HalfFloat.round(x[off + i] * scale));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] = w[i] * (x[off + i] * scale);
+            }
         }
     }
 

@@ -94,19 +94,25 @@ final class Attention {
      * token's key and value are written into the cache, the output goes to {@code out [hidden]}.
      */
     void decode(float[] x, DecodeStep.Buffers b, KvCache cache, int layer, float[] out) {
+        boolean half = b.half;
         MatVec.multiply(x, new float[][] {b.q, b.k, b.v}, qProj.kernelView(), kProj.kernelView(), vProj.kernelView());
+        b.round(b.q);
+        b.round(b.k);
+        b.round(b.v);
         for (int h = 0; h < heads; h++) {
-            qNorm.apply(b.q, h * headDim, b.q, h * headDim);
-            InterleavedMRope.rotate(b.q, h * headDim, b.cos, b.sin);
+            qNorm.apply(b.q, h * headDim, b.q, h * headDim, half);
+            InterleavedMRope.rotate(b.q, h * headDim, b.cos, b.sin, half);
         }
         for (int h = 0; h < kvHeads; h++) {
-            kNorm.apply(b.k, h * headDim, b.k, h * headDim);
-            InterleavedMRope.rotate(b.k, h * headDim, b.cos, b.sin);
+            kNorm.apply(b.k, h * headDim, b.k, h * headDim, half);
+            InterleavedMRope.rotate(b.k, h * headDim, b.cos, b.sin, half);
         }
         cache.write(layer, b.k, b.v);
         DecodeAttention.attend(b.q, heads, cache.keys(layer), cache.values(layer), cache.length() + 1, scaling,
                 b.context);
+        b.round(b.context);
         MatVec.multiply(b.context, new float[][] {out}, oProj.kernelView());
+        b.round(out);
     }
 
     /** Whether {@link #decode} can run: the kernel reads every projection. */

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.checkpoint.HalfFloat;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.RmsNorm;
 import io.qwen3vl.models.nn.kernel.MatVec;
@@ -18,26 +19,29 @@ import io.qwen3vl.models.nn.kernel.MatVec;
  * 30 ms of a 260 ms token, with one core idle meanwhile. On float arrays the same work takes well
  * under a millisecond, and the only native objects of a step are its input and output rows.
  *
- * <p>Used for fp32 decoders on the CPU when the kernel reads every weight; the arithmetic is the
- * reference's in fp32, as on the backend path (only summation orders differ). fp16 decoders keep
- * the backend path, which rounds every intermediate to fp16 as the reference does.
+ * <p>Used on the CPU when the kernel reads every weight. The arithmetic is the reference's: in fp32
+ * for an fp32 model; for an fp16 model every intermediate is rounded to fp16 where the reference's
+ * fp16 operations round it (projections, norms, rotary products, attention, SiLU, residual sums),
+ * with fp32 accumulation inside products as on the backend path. Only summation orders differ.
  */
 final class DecodeStep {
     private final TextConfig config;
+    private final DataType dtype;
     private final DecoderLayer[] layers;
     private final RmsNorm norm;
     private final InterleavedMRope rope;
 
-    private DecodeStep(TextConfig config, DecoderLayer[] layers, RmsNorm norm, InterleavedMRope rope) {
+    private DecodeStep(TextConfig config, DataType dtype, DecoderLayer[] layers, RmsNorm norm, InterleavedMRope rope) {
         this.config = config;
+        this.dtype = dtype;
         this.layers = layers;
         this.norm = norm;
         this.rope = rope;
     }
 
-    /** The step for these layers, or null when they cannot all take it (kernel off, fp16, not SiLU). */
+    /** The step for these layers, or null when they cannot all take it (kernel off, not SiLU, …). */
     static DecodeStep of(TextConfig config, DataType dtype, DecoderLayer[] layers, RmsNorm norm, InterleavedMRope rope) {
-        if (dtype != DataType.FLOAT32 || !MatVec.enabled()) {
+        if ((dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) || !MatVec.enabled()) {
             return null;
         }
         for (DecoderLayer layer : layers) {
@@ -45,13 +49,13 @@ final class DecodeStep {
                 return null;
             }
         }
-        return new DecodeStep(config, layers, norm, rope);
+        return new DecodeStep(config, dtype, layers, norm, rope);
     }
 
-    /** Whether this step takes {@code embeds} with {@code cache}: one fp32 row on the CPU, an fp32 cache. */
-    static boolean accepts(NDArray embeds, KvCache cache) {
+    /** Whether this step takes {@code embeds} with {@code cache}: one row of its dtype on the CPU. */
+    boolean accepts(NDArray embeds, KvCache cache) {
         Shape s = embeds.getShape();
-        return MatVec.enabled() && s.dimension() == 2 && s.get(0) == 1 && embeds.getDataType() == DataType.FLOAT32
+        return MatVec.enabled() && s.dimension() == 2 && s.get(0) == 1 && embeds.getDataType() == dtype
                 && Device.cpu().equals(embeds.getDevice()) && cache.writable();
     }
 
@@ -61,19 +65,32 @@ final class DecodeStep {
      * {@code embeds}' manager.
      */
     NDArray forward(NDArray embeds, long t, long h, long w, KvCache cache) {
-        Buffers b = new Buffers(config);
+        Buffers b = new Buffers(config, dtype == DataType.FLOAT16);
         rope.row(t, h, w, b.cos, b.sin, 0);
-        float[] hidden = embeds.toFloatArray();
+        b.round(b.cos); // the reference casts its tables to the model's dtype
+        b.round(b.sin);
+        float[] hidden = floats(embeds);
         for (DecoderLayer layer : layers) {
             layer.decode(hidden, b, cache);
         }
         cache.advance(1);
-        norm.apply(hidden, 0, hidden, 0);
-        return embeds.getManager().create(hidden, new Shape(1, hidden.length));
+        norm.apply(hidden, 0, hidden, 0, b.half);
+        NDArray out = embeds.getManager().create(hidden, new Shape(1, hidden.length));
+        return b.half ? out.toType(DataType.FLOAT16, false) : out; // exact: the values are fp16 already
+    }
+
+    private static float[] floats(NDArray row) {
+        if (row.getDataType() == DataType.FLOAT32) {
+            return row.toFloatArray();
+        }
+        try (NDArray widened = row.toType(DataType.FLOAT32, false)) {
+            return widened.toFloatArray();
+        }
     }
 
     /** A step's working vectors, shared by all layers in turn. */
     static final class Buffers {
+        final boolean half;
         final float[] normed;
         final float[] out;
         final float[] q;
@@ -85,7 +102,8 @@ final class DecodeStep {
         final float[] cos;
         final float[] sin;
 
-        Buffers(TextConfig c) {
+        Buffers(TextConfig c, boolean half) {
+            this.half = half;
             int d = c.headDim();
             normed = new float[c.hiddenSize()];
             out = new float[c.hiddenSize()];
@@ -97,6 +115,13 @@ final class DecodeStep {
             up = new float[c.intermediateSize()];
             cos = new float[d];
             sin = new float[d];
+        }
+
+        /** Rounds {@code a} to fp16 values for an fp16 model (where the reference's op would); else nothing. */
+        void round(float[] a) {
+            if (half) {
+                HalfFloat.round(a, 0, a.length);
+            }
         }
     }
 }

@@ -31,16 +31,18 @@ final class DecoderLayer {
 
     /** The single-token path of {@link #forward}: {@code h [hidden]} is updated in place. */
     void decode(float[] h, DecodeStep.Buffers b, KvCache cache) {
-        inputNorm.apply(h, 0, b.normed, 0);
+        inputNorm.apply(h, 0, b.normed, 0, b.half);
         attention.decode(b.normed, b, cache, index, b.out);
         for (int i = 0; i < h.length; i++) {
             h[i] += b.out[i];
         }
-        postAttentionNorm.apply(h, 0, b.normed, 0);
+        b.round(h);
+        postAttentionNorm.apply(h, 0, b.normed, 0, b.half);
         mlp.decode(b.normed, b, b.out);
         for (int i = 0; i < h.length; i++) {
             h[i] += b.out[i];
         }
+        b.round(h);
     }
 
     boolean decodable() {

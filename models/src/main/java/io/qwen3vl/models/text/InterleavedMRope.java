@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.checkpoint.HalfFloat;
 import io.qwen3vl.models.config.TextConfig;
 
 /**
@@ -84,10 +85,21 @@ public final class InterleavedMRope {
 
     /**
      * Rotates one head vector {@code x[off, off+headDim)} in place by one token's tables:
-     * {@code x·cos + rotate_half(x)·sin}, each product rounded as the reference's separate multiplies.
+     * {@code x·cos + rotate_half(x)·sin}, each product rounded as the reference's separate multiplies
+     * (to fp16 with {@code fp16}).
      */
-    static void rotate(float[] x, int off, float[] cos, float[] sin) {
+    static void rotate(float[] x, int off, float[] cos, float[] sin, boolean fp16) {
         int half = cos.length / 2;
+        if (fp16) { // tables cast to fp16 (by the caller), every product and the sum rounded to fp16
+            for (int j = 0; j < half; j++) {
+                float x1 = x[off + j];
+                float x2 = x[off + j + half];
+                x[off + j] = HalfFloat.round(HalfFloat.round(x1 * cos[j]) + HalfFloat.round(-x2 * sin[j]));
+                x[off + j + half] = HalfFloat.round(HalfFloat.round(x2 * cos[j + half])
+                        + HalfFloat.round(x1 * sin[j + half]));
+            }
+            return;
+        }
         for (int j = 0; j < half; j++) {
             float x1 = x[off + j];
             float x2 = x[off + j + half];

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.checkpoint.HalfFloat;
 
 /**
  * Keys and values of every decoder layer, preallocated once per request for the whole sequence
@@ -63,7 +64,8 @@ public final class KvCache {
     }
 
     /**
-     * Writes one token's keys and values ({@code [kvHeads·headDim]} each, fp32) of one layer at the
+     * Writes one token's keys and values ({@code [kvHeads·headDim]} each; fp16-representable values
+     * for an fp16 cache) of one layer at the
      * current end, straight into the cache's memory; the caller {@link #advance}s once all layers
      * have written. For the decode step, which holds a token's activations in float arrays.
      */
@@ -74,18 +76,31 @@ public final class KvCache {
         Shape shape = keys[layer].getShape();
         int heads = (int) shape.get(0);
         int d = (int) shape.get(2);
-        java.nio.FloatBuffer kb = keys[layer].toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
-        java.nio.FloatBuffer vb = values[layer].toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        java.nio.ByteBuffer kb = keys[layer].toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder());
+        java.nio.ByteBuffer vb = values[layer].toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder());
+        if (keys[layer].getDataType() == DataType.FLOAT16) {
+            for (int h = 0; h < heads; h++) {
+                int at = (h * capacity + length) * d;
+                for (int i = 0; i < d; i++) {
+                    kb.putShort(2 * (at + i), HalfFloat.fromFloat(k[h * d + i]));
+                    vb.putShort(2 * (at + i), HalfFloat.fromFloat(v[h * d + i]));
+                }
+            }
+            return;
+        }
+        java.nio.FloatBuffer kf = kb.asFloatBuffer();
+        java.nio.FloatBuffer vf = vb.asFloatBuffer();
         for (int h = 0; h < heads; h++) {
             int at = (h * capacity + length) * d;
-            kb.put(at, k, h * d, d);
-            vb.put(at, v, h * d, d);
+            kf.put(at, k, h * d, d);
+            vf.put(at, v, h * d, d);
         }
     }
 
-    /** Whether {@link #write} can store into this cache (fp32, on the CPU). */
+    /** Whether {@link #write} can store into this cache (fp32 or fp16, on the CPU). */
     boolean writable() {
-        return keys.length > 0 && keys[0].getDataType() == DataType.FLOAT32
+        DataType t = keys.length > 0 ? keys[0].getDataType() : null;
+        return (t == DataType.FLOAT32 || t == DataType.FLOAT16)
                 && keys[0].getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU);
     }
 

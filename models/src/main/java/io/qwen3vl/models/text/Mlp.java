@@ -3,6 +3,7 @@ package io.qwen3vl.models.text;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.checkpoint.HalfFloat;
 import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Activations;
@@ -28,16 +29,22 @@ final class Mlp {
         return down.forward(Activations.apply(act, gateUp[0]).mul(gateUp[1]));
     }
 
-    /** The single-token path of {@link #forward} on float arrays (SiLU only; see {@link DecodeStep}). */
+    /**
+     * The single-token path of {@link #forward} on float arrays (SiLU only; see {@link DecodeStep}).
+     * SiLU is rounded once, as torch's own kernel computes it ({@code x / (1 + e^-x)} in fp32).
+     */
     void decode(float[] x, DecodeStep.Buffers b, float[] out) {
         MatVec.multiply(x, new float[][] {b.gate, b.up}, gate.kernelView(), up.kernelView());
+        b.round(b.gate);
+        b.round(b.up);
         float[] g = b.gate;
         float[] u = b.up;
         for (int i = 0; i < g.length; i++) {
-            float silu = (float) (g[i] / (1.0 + Math.exp(-g[i]))); // x·sigmoid(x)
-            g[i] = silu * u[i];
+            float silu = (float) (g[i] / (1.0 + Math.exp(-g[i])));
+            g[i] = b.half ? HalfFloat.round(HalfFloat.round(silu) * u[i]) : silu * u[i];
         }
         MatVec.multiply(g, new float[][] {out}, down.kernelView());
+        b.round(out);
     }
 
     boolean decodable() {

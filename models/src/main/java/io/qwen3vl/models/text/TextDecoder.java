@@ -101,9 +101,9 @@ public final class TextDecoder {
         if (positions.length != 3 || positions[0].length != len) {
             throw new IllegalArgumentException("positions must be [3][" + len + "]");
         }
-        if (len == 1 && deepStack == null && DecodeStep.accepts(embeds, cache)) {
+        if (len == 1 && deepStack == null) {
             DecodeStep step = decodeStep();
-            if (step != null) {
+            if (step != null && step.accepts(embeds, cache)) {
                 return step.forward(embeds, positions[0][0], positions[1][0], positions[2][0], cache);
             }
         }
