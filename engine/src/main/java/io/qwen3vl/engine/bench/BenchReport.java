@@ -32,8 +32,12 @@ public final class BenchReport {
         }
     }
 
-    /** Text-only prefill of {@code tokens} tokens, first logits included (median time). */
-    public record Prefill(int tokens, double seconds, double flops) {
+    /**
+     * Text-only prefill of {@code tokens} tokens, first logits included (median time), and the
+     * process's peak RSS during the phase (-1 where it cannot be measured) against the budget of
+     * weights + KV cache + 1 GiB.
+     */
+    public record Prefill(int tokens, double seconds, double flops, long peakRssBytes, long budgetBytes) {
         public double tokensPerSecond() {
             return tokens / seconds;
         }
@@ -193,6 +197,9 @@ public final class BenchReport {
             o.addProperty("tokens_per_s", p.tokensPerSecond());
             o.addProperty("flops_per_s", p.flops() / p.seconds());
             o.addProperty("prefill_peak_fraction", peakFraction(p.flops(), p.seconds()));
+            o.addProperty("peak_rss_bytes", p.peakRssBytes());
+            o.addProperty("memory_budget_bytes", p.budgetBytes());
+            o.addProperty("within_memory_budget", p.peakRssBytes() >= 0 && p.peakRssBytes() <= p.budgetBytes());
             prefillJson.add(o);
         }
         root.add("prefill", prefillJson);
@@ -266,6 +273,10 @@ public final class BenchReport {
             rows.add(new String[] {"prefill " + p.tokens(), secs(p.seconds()),
                 String.format(Locale.ROOT, "%.1f tok/s", p.tokensPerSecond()), gflops(p.flops() / p.seconds()),
                 pct(peakFraction(p.flops(), p.seconds())) + " of GEMM peak"});
+            if (p.peakRssBytes() >= 0) {
+                rows.add(new String[] {"  memory, prefill " + p.tokens(), "", "", "peak RSS " + gib(p.peakRssBytes()),
+                    "budget " + gib(p.budgetBytes()) + " (weights + KV + 1 GiB)"});
+            }
         }
         for (Decode d : decode) {
             rows.add(new String[] {"decode @" + d.context(), secs(d.secondsPerToken()),

@@ -38,6 +38,8 @@ public final class Benchmark {
     private final BenchOptions options;
     private final Consumer<String> log;
     private final Random random;
+    /** Highest RSS seen before a phase reset the high-water mark to measure its own peak. */
+    private long runPeak;
 
     private Benchmark(BenchOptions options, Consumer<String> log) {
         this.options = options;
@@ -87,7 +89,7 @@ public final class Benchmark {
             }
         }
         // Read before the probes below, whose buffers are not the model's.
-        report.peakRss(ProcessMemory.peakRssBytes());
+        report.peakRss(Math.max(runPeak, ProcessMemory.peakRssBytes()));
         log.accept("machine: memory bandwidth (" + options.bandwidthBytes() / (1 << 20) + " MiB reads, "
                 + options.threads() + " threads)");
         int probePasses = Math.max(3, options.repeats());
@@ -135,6 +137,8 @@ public final class Benchmark {
     }
 
     private BenchReport.Prefill prefill(Qwen3VL model, int len) {
+        runPeak = Math.max(runPeak, ProcessMemory.peakRssBytes());
+        boolean measured = ProcessMemory.resetPeak(); // this phase's own peak, for its memory budget
         double[] seconds = new double[options.repeats()];
         long[][] positions = textPositions(len);
         for (int r = -options.warmups(); r < options.repeats(); r++) {
@@ -151,7 +155,13 @@ public final class Benchmark {
                 }
             }
         }
-        return new BenchReport.Prefill(len, Stats.median(seconds), FlopCounter.text(model.config().text(), 0, len, 1));
+        long peak = ProcessMemory.peakRssBytes();
+        runPeak = Math.max(runPeak, peak);
+        ModelConfig config = model.config();
+        long budget = FlopCounter.parameters(config) * model.dtype().getNumOfBytes()
+                + FlopCounter.kvBytes(config.text(), model.dtype(), len) + (1L << 30);
+        return new BenchReport.Prefill(len, Stats.median(seconds), FlopCounter.text(config.text(), 0, len, 1),
+                measured ? peak : -1, budget);
     }
 
     private BenchReport.Decode decode(Qwen3VL model, int context) {

@@ -25,6 +25,20 @@ public final class ProcessMemory {
         return field("VmHWM:");
     }
 
+    /**
+     * Resets the high-water mark to the current RSS (Linux: {@code 5} written to
+     * {@code /proc/self/clear_refs}), so that {@link #peakRssBytes} tells the peak of what follows.
+     * False where that is not possible.
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
     private static long field(String key) {
         try {
             List<String> lines = Files.readAllLines(STATUS, StandardCharsets.UTF_8);
