@@ -42,6 +42,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--markdown", description = "Print the table in Markdown, headed by the machine (the README's results table).")
+    boolean markdown;
+
     @Option(names = "--quick", description = "A short run: 1 repeat, prefill 512, decode at 1K, a 4 s 640x360 video.")
     boolean quick;
 
@@ -84,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("bench: " + phase);
             err.flush();
         });
-        out.println(json ? report.toJsonString() : report.toTable());
+        out.println(json ? report.toJsonString() : markdown ? report.toMarkdown() : report.toTable());
         out.flush();
         return 0;
     }

@@ -255,6 +255,53 @@ public final class BenchReport {
 
     /** A fixed-width table: phase, measured figure, work rate, share of the machine limit. */
     public String toTable() {
+        List<String[]> rows = rows();
+        int[] width = new int[5];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%s%n", title()));
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                out.append(String.format(Locale.ROOT, "%-" + width[i] + "s", r[i]));
+                out.append(i < r.length - 1 ? "  " : "");
+            }
+            out.append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    /**
+     * The same table in Markdown, headed by the machine it ran on: the README's results table is
+     * this output, pasted as it comes.
+     */
+    public String toMarkdown() {
+        List<String[]> rows = rows();
+        StringBuilder out = new StringBuilder();
+        out.append("**").append(title()).append("**  \n");
+        out.append(MachineInfo.describe()).append("\n\n");
+        for (int r = 0; r < rows.size(); r++) {
+            out.append('|');
+            for (String cell : rows.get(r)) {
+                out.append(' ').append(cell.strip().replace("|", "\\|")).append(" |");
+            }
+            out.append('\n');
+            if (r == 0) {
+                out.append("|---|---|---|---|---|\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private String title() {
+        return String.format(Locale.ROOT, "%s, %s, %s, %d cores, decode kernel: %s", options.modelLabel(),
+                dtypeName(options.dtype()), device, Runtime.getRuntime().availableProcessors(), decodeKernel);
+    }
+
+    private List<String[]> rows() {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"phase", "time", "rate", "throughput", "of limit"});
         rows.add(new String[] {"memory bandwidth", "", "", gbs(rooflineBytesPerSecond()),
@@ -291,24 +338,7 @@ public final class BenchReport {
                 pct(peakFraction(video.prefillFlops(), video.prefillSeconds())) + " of GEMM peak"});
         }
         rows.add(new String[] {"peak RSS", "", "", gib(peakRss), ""});
-
-        int[] width = new int[5];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s, %s, %s, %d cores, decode kernel: %s%n", options.modelLabel(),
-                dtypeName(options.dtype()), device, Runtime.getRuntime().availableProcessors(), decodeKernel));
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                out.append(String.format(Locale.ROOT, "%-" + width[i] + "s", r[i]));
-                out.append(i < r.length - 1 ? "  " : "");
-            }
-            out.append(System.lineSeparator());
-        }
-        return out.toString();
+        return rows;
     }
 
     private String[] visionRow(String name, Vision v) {

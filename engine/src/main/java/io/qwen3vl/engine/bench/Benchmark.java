@@ -24,8 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs every phase of {@link BenchOptions} against one model and collects a {@link BenchReport}:
- * load, the vision encoder on an image, text prefill, decode at each context, the time to first
- * token of a video question, and then, with the model closed, this machine's limits (memory
+ * load, text prefill (each prompt's own peak memory), decode at each context, the vision encoder
+ * on an image, the time to first token of a video question, and then, with the model closed, this machine's limits (memory
  * bandwidth, GEMM peak) that the phases are held against. Probing last keeps the probes' buffers
  * out of the model's peak memory.
  *
@@ -71,10 +71,7 @@ public final class Benchmark {
             report.load(new BenchReport.Load(Stats.seconds(start), ProcessMemory.rssBytes(),
                     FlopCounter.parameters(config)));
             boolean vision = config.vision() != null && hasVision(model);
-            if (vision) {
-                log.accept("vision: " + options.imageSize() + "x" + options.imageSize() + " image");
-                report.image(image(model));
-            }
+            // Text first: a prompt's memory is measured before the vision phases have grown the heap.
             for (int len : options.prefillLengths()) {
                 log.accept("prefill: " + len + " tokens");
                 report.prefill(prefill(model, len));
@@ -84,6 +81,8 @@ public final class Benchmark {
                 report.decode(decode(model, context));
             }
             if (vision) {
+                log.accept("vision: " + options.imageSize() + "x" + options.imageSize() + " image");
+                report.image(image(model));
                 log.accept("time to first token: " + options.videoSeconds() + " s video question");
                 report.videoQuestion(videoQuestion(model));
             }

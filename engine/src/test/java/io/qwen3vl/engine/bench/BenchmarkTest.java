@@ -55,6 +55,18 @@ class BenchmarkTest {
         assertTrue(json.has("time_to_first_token_video"), json.toString());
         assertTrue(report.toTable().contains("decode @64"), report.toTable());
         assertTrue(phases.size() >= 7, phases.toString());
+
+        String markdown = report.toMarkdown();
+        List<String> lines = markdown.lines().toList();
+        int header = lines.indexOf("| phase | time | rate | throughput | of limit |");
+        assertTrue(header > 0, markdown);
+        assertEquals("|---|---|---|---|---|", lines.get(header + 1));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("| decode @64 |") && l.endsWith(" of bandwidth |")), markdown);
+        assertTrue(lines.stream().filter(l -> l.startsWith("|")).allMatch(l -> l.split("\\|", -1).length == 7),
+                "five cells a row: " + markdown);
+        assertTrue(lines.get(1).contains("cores") && lines.get(1).contains("Java"), "machine line: " + markdown);
+        JsonObject first = json.getAsJsonArray("prefill").get(0).getAsJsonObject();
+        assertTrue(first.get("memory_budget_bytes").getAsLong() > 0, first.toString());
     }
 
     @Test

@@ -134,8 +134,10 @@ public final class KvCache {
                 // decoding at 8K context look faster than the memory allows.
                 for (int i = 0; i < keys.length; i++) {
                     float scale = 1 + i / 64f;
-                    keys[i].set(slot, noise.mul(scale));
-                    values[i].set(slot, noise.mul(-scale));
+                    try (NDArray k = noise.mul(scale); NDArray v = noise.mul(-scale)) {
+                        keys[i].set(slot, k);
+                        values[i].set(slot, v);
+                    }
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Activations;
 import io.qwen3vl.models.nn.Linear;
+import io.qwen3vl.models.nn.RowChunks;
 import io.qwen3vl.models.nn.kernel.MatVec;
 
 /** The SwiGLU feed-forward block: {@code down(act(gate(x)) · up(x))}. */
@@ -25,8 +26,12 @@ final class Mlp {
     }
 
     NDArray forward(NDArray x) {
-        NDArray[] gateUp = Linear.forwardAll(x, gate, up); // one pass over both weights when decoding
-        return down.forward(Activations.apply(act, gateUp[0]).mul(gateUp[1]));
+        // Prompt rows in blocks whose [rows, intermediate] activations stay small (see RowChunks).
+        long rows = RowChunks.rowsPerBlock(gate.outFeatures(), x.getDataType().getNumOfBytes());
+        return RowChunks.apply(x, rows, part -> {
+            NDArray[] gateUp = Linear.forwardAll(part, gate, up); // one pass over both weights when decoding
+            return down.forward(Activations.apply(act, gateUp[0]).mul(gateUp[1]));
+        });
     }
 
     /**
