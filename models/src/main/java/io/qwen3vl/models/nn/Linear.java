@@ -2,6 +2,8 @@ package io.qwen3vl.models.nn;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.models.checkpoint.WeightSource;
@@ -57,24 +59,48 @@ public final class Linear {
         return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
     }
 
-    /** The product in fp32 with a temporary fp32 copy of the weight, freed with {@code x}'s scope. */
+    /**
+     * The product in fp32 with temporary fp32 copies of the weight, a block of output rows at a time:
+     * each copy stays below glibc's mmap threshold (see {@link RowChunks}), so it is reused from the
+     * heap instead of being faulted in afresh on every call, and is freed before the next block.
+     */
     private NDArray widened(NDArray x) {
         NDManager scope = x.getManager();
-        NDArray w = weight.toType(DataType.FLOAT32, false);
-        w.attach(scope); // the copy would otherwise live as long as the weights
-        NDArray b = null;
-        if (bias != null) {
-            b = bias.toType(DataType.FLOAT32, false);
-            b.attach(scope);
+        long rows = weight.getShape().get(0);
+        long block = RowChunks.rowsPerBlock(weight.getShape().get(1), Float.BYTES);
+        int last = x.getShape().dimension() - 1;
+        NDArray x32 = x.toType(DataType.FLOAT32, false);
+        NDList parts = new NDList();
+        for (long from = 0; from < rows; from += block) {
+            long to = Math.min(rows, from + block);
+            try (NDManager blockScope = scope.newSubManager()) {
+                NDArray w = widenRows(weight, from, to, rows, blockScope);
+                NDArray b = bias == null ? null : widenRows(bias, from, to, rows, blockScope);
+                NDArray y = ai.djl.nn.core.Linear.linear(x32, w, b).singletonOrThrow();
+                y.attach(blockScope);
+                NDArray out = y.toType(DataType.FLOAT16, false);
+                out.attach(scope);
+                parts.add(out);
+            }
         }
-        NDArray y = ai.djl.nn.core.Linear.linear(x.toType(DataType.FLOAT32, false), w, b).singletonOrThrow();
-        NDArray out = y.toType(DataType.FLOAT16, false);
-        w.close();
-        if (b != null) {
-            b.close();
+        x32.close();
+        if (parts.size() == 1) {
+            return parts.get(0);
         }
-        y.close();
+        NDArray out = NDArrays.concat(parts, last);
+        parts.close();
         return out;
+    }
+
+    /** Rows {@code [from, to)} of {@code a} (all of it when that is everything) in fp32, owned by {@code scope}. */
+    private static NDArray widenRows(NDArray a, long from, long to, long rows, NDManager scope) {
+        NDArray part = from == 0 && to == rows ? a : a.get("{}:{}", from, to);
+        if (part != a) {
+            part.attach(scope); // a slice would otherwise live as long as the weights
+        }
+        NDArray wide = part.toType(DataType.FLOAT32, false);
+        wide.attach(scope);
+        return wide;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.qwen3vl.models.text;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -75,7 +76,11 @@ final class Attention {
         // and four such temporaries per layer, each faulted in afresh, made a 2,048-token prefill
         // take 65 s instead of 44 (2B, fp32, 2 cores). Rows of a softmax are independent: nothing
         // changes numerically.
-        NDArray kt = keys.transpose(0, 2, 1);
+        // libtorch's fp16 matrix products on the CPU run a slow generic kernel: widen the operands
+        // (exactly) and round the products to fp16, as that kernel's fp32 accumulation would.
+        boolean widen = keys.getDataType() == DataType.FLOAT16 && keys.getDevice().getDeviceType().equals(Device.Type.CPU);
+        NDArray kt = (widen ? keys.toType(DataType.FLOAT32, false) : keys).transpose(0, 2, 1);
+        NDArray vals = widen ? values.toType(DataType.FLOAT32, false) : values;
         long perToken = (long) heads * total * Float.BYTES;
         int block = (int) Math.max(1, Math.min(len, RowChunks.BLOCK_BYTES / perToken));
         NDManager owner = q.getManager();
@@ -90,7 +95,7 @@ final class Attention {
                     mb = mask.get("{}:{}", from, from + n);
                     mb.attach(scope);
                 }
-                NDArray out = attendBlock(qb, kt, values, mb, n, total);
+                NDArray out = attendBlock(qb, kt, vals, mb, n, total, widen);
                 out.attach(owner);
                 parts.add(out);
             }
@@ -99,12 +104,20 @@ final class Attention {
         return oProj.forward(out);
     }
 
-    /** Attention of {@code n} query tokens {@code q [heads, n, d]} over {@code total} cached positions: {@code [n, heads·d]}. */
-    private NDArray attendBlock(NDArray q, NDArray kt, NDArray values, NDArray mask, long n, long total) {
+    /**
+     * Attention of {@code n} query tokens {@code q [heads, n, d]} over {@code total} cached positions:
+     * {@code [n, heads·d]}. With {@code widen}, q is fp16 and the cache operands come widened to
+     * fp32; every result is rounded to fp16 where the fp16 operation would round it.
+     */
+    private NDArray attendBlock(NDArray q, NDArray kt, NDArray values, NDArray mask, long n, long total,
+                                boolean widen) {
         int groups = heads / kvHeads;
         // [heads, n, d] -> [kvHeads, groups*n, d]: head h uses kv head h / groups.
         NDArray qg = q.reshape(kvHeads, groups * n, headDim);
-        NDArray scores = qg.matMul(kt).mul(scaling);
+        NDArray scores = widen
+                ? qg.toType(DataType.FLOAT32, false).matMul(kt).toType(DataType.FLOAT16, false)
+                : qg.matMul(kt);
+        scores = scores.mul(scaling);
         if (scores.getDataType() != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false);
         }
@@ -112,10 +125,17 @@ final class Attention {
             scores = scores.reshape(kvHeads, groups, n, total).add(mask).reshape(kvHeads, groups * n, total);
         }
         NDArray probs = scores.softmax(-1);
-        if (probs.getDataType() != values.getDataType()) {
-            probs = probs.toType(values.getDataType(), false);
+        NDArray context;
+        if (widen) {
+            NDArray rounded = probs.toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false);
+            context = rounded.matMul(values).toType(DataType.FLOAT16, false);
+        } else {
+            if (probs.getDataType() != values.getDataType()) {
+                probs = probs.toType(values.getDataType(), false);
+            }
+            context = probs.matMul(values);
         }
-        return probs.matMul(values) // [kvHeads, groups*n, d]
+        return context // [kvHeads, groups*n, d]
                 .reshape(heads, n, headDim)
                 .transpose(1, 0, 2)
                 .reshape(n, (long) heads * headDim);

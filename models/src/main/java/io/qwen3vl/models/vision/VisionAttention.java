@@ -1,5 +1,6 @@
 package io.qwen3vl.models.vision;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -135,16 +136,21 @@ public final class VisionAttention {
      */
     private NDArray attendRun(NDArray q, NDArray k, NDArray v, Run run, int headDim, float scale) {
         int len = run.length();
-        long rowBytes = (long) numHeads * len * q.getDataType().getNumOfBytes();
+        long rowBytes = (long) numHeads * len * Float.BYTES; // fp16 scores are formed in fp32 (see attend)
+        boolean widen = q.getDataType() == DataType.FLOAT16 && q.getDevice().getDeviceType().equals(Device.Type.CPU);
         int chunk = (int) Math.max(1, Math.min(len, scoreBudgetBytes / rowBytes));
         NDList contexts = new NDList();
         for (int seg = 0; seg < run.count(); seg++) {
             long from = (long) seg * len;
             NDArray kt = k.get("{}:{}", from, from + len).transpose(1, 2, 0); // [heads, d, L]
             NDArray vs = v.get("{}:{}", from, from + len).transpose(1, 0, 2); // [heads, L, d]
+            if (widen) {
+                kt = kt.toType(DataType.FLOAT32, false);
+                vs = vs.toType(DataType.FLOAT32, false);
+            }
             for (int qf = 0; qf < len; qf += chunk) {
                 NDArray qs = q.get("{}:{}", from + qf, from + Math.min(len, qf + chunk)).transpose(1, 0, 2);
-                contexts.add(attend(qs, kt, vs, scale)); // [heads, rows, d]
+                contexts.add(attend(qs, kt, vs, scale, widen)); // [heads, rows, d]
             }
         }
         NDArray context = contexts.size() == 1 ? contexts.get(0) : NDArrays.concat(contexts, 1);
@@ -157,8 +163,20 @@ public final class VisionAttention {
      * ({@code L × L}): one pass less over the largest tensor, and exact when the scale is a power
      * of two (head_dim 16 or 64); otherwise it differs from the reference by float rounding only.
      */
-    private static NDArray attend(NDArray q, NDArray kt, NDArray v, float scale) {
-        return q.mul(scale).matMul(kt).softmax(-1).matMul(v);
+    private static NDArray attend(NDArray q, NDArray kt, NDArray v, float scale, boolean widen) {
+        NDArray scaled = q.mul(scale);
+        if (!widen) {
+            return scaled.matMul(kt).softmax(-1).matMul(v);
+        }
+        // libtorch's fp16 matrix products on the CPU run a slow generic kernel: the same products on
+        // exactly widened operands (kt and v come widened), each result rounded to fp16 as the fp16
+        // product rounds it (its accumulation is fp32 too); fp16 softmax also computes in fp32 and
+        // rounds once.
+        DataType f32 = DataType.FLOAT32;
+        DataType f16 = DataType.FLOAT16;
+        NDArray scores = scaled.toType(f32, false).matMul(kt).toType(f16, false);
+        NDArray probs = scores.toType(f32, false).softmax(-1).toType(f16, false);
+        return probs.toType(f32, false).matMul(v).toType(f16, false);
     }
 
     public int numHeads() {

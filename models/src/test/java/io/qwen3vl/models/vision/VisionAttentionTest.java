@@ -79,11 +79,51 @@ class VisionAttentionTest {
             VisionRotary.Table rot = new VisionRotary(16).forward(List.of(video), 2, m, DataType.FLOAT32);
             List<VisionAttention.Run> runs = VisionAttention.runs(List.of(video));
             NDArray oneShot = new VisionAttention(qkv, proj, 4).forward(x, rot.cos(), rot.sin(), runs);
-            // one score row of the run is 4 segments × 4 heads × 48 keys × 4 bytes; 5 rows per chunk
+            // one score row of a segment is 4 heads × 48 keys × 4 bytes; 20 rows per chunk
             long budget = 5L * 4 * 4 * 48 * Float.BYTES;
             NDArray chunked = new VisionAttention(qkv, proj, 4, budget).forward(x, rot.cos(), rot.sin(), runs);
             Closeness.assertClose("chunked", oneShot.getShape().getShape(), oneShot.toFloatArray(), chunked, 1e-6);
         }
+    }
+
+    /** fp16 attention (products on widened operands, rounded to fp16) stays within fp16 precision of fp32. */
+    @Test
+    void fp16AttentionFollowsFp32WithinHalfPrecision() {
+        try (NDManager m = root.newSubManager()) {
+            m.getEngine().setRandomSeed(5);
+            DataType f16 = DataType.FLOAT16;
+            NDArray x16 = m.randomNormal(new Shape(192, 64)).toType(f16, false);
+            GridThw video = new GridThw(4, 6, 8);
+            List<VisionAttention.Run> runs = VisionAttention.runs(List.of(video));
+            VisionRotary rotary = new VisionRotary(16);
+            VisionRotary.Table rot32 = rotary.forward(List.of(video), 2, m, DataType.FLOAT32);
+            VisionRotary.Table rot16 = rotary.forward(List.of(video), 2, m, f16);
+            Linear qkv16 = new Linear(half(qkv.weight(), m), half(qkv.bias(), m));
+            Linear proj16 = new Linear(half(proj.weight(), m), half(proj.bias(), m));
+            float[] expected = new VisionAttention(qkv, proj, 4)
+                    .forward(x16.toType(DataType.FLOAT32, false), rot32.cos(), rot32.sin(), runs).toFloatArray();
+            NDArray out = new VisionAttention(qkv16, proj16, 4).forward(x16, rot16.cos(), rot16.sin(), runs);
+            assertEquals(f16, out.getDataType());
+            float[] actual = out.toType(DataType.FLOAT32, false).toFloatArray();
+            double scale = 0;
+            double worst = 0;
+            for (int i = 0; i < expected.length; i++) {
+                scale = Math.max(scale, Math.abs(expected[i]));
+                worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+            }
+            System.out.printf("vision attention fp16 vs fp32: max abs error %.3g of max |value| %.3g%n", worst, scale);
+            // fp16 keeps 11 significant bits (relative step 2^-11 ≈ 4.9e-4); a few roundings per value
+            assertTrue(worst <= 4e-3 * scale, "fp16 error " + worst + " for values up to " + scale);
+        }
+    }
+
+    private static NDArray half(NDArray a, NDManager m) {
+        if (a == null) {
+            return null;
+        }
+        NDArray h = a.toType(DataType.FLOAT16, false);
+        h.attach(m);
+        return h;
     }
 
     @Test
