@@ -53,14 +53,9 @@ public final class RandomWeights implements WeightSource {
         if (norm && name.endsWith(".bias")) {
             return manager.zeros(shape, dtype);
         }
-        // Sampled in float32 (the native normal sampler's home dtype), then narrowed.
-        NDArray values = manager.randomNormal(0f, (float) std, shape, DataType.FLOAT32);
-        if (dtype == DataType.FLOAT32) {
-            return values;
-        }
-        NDArray narrowed = values.toType(dtype, false);
-        values.close();
-        return narrowed;
+        // Sampled in the target dtype: an fp32 draw narrowed afterwards left a gigabyte of freed
+        // temporaries in the heap of a 2B fp16 load, which then counted as the model's memory.
+        return manager.randomNormal(0f, (float) std, shape, dtype);
     }
 
     @Override
