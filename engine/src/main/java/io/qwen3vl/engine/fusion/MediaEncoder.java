@@ -1,8 +1,6 @@
 package io.qwen3vl.engine.fusion;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -108,7 +106,7 @@ public final class MediaEncoder implements AutoCloseable {
         } finally {
             producer.cancel(true);
         }
-        return concat(outputs);
+        return VisionOutput.concat(outputs);
     }
 
     /** Background: the video's temporal patches in chunks of {@code step}, or the failure that stopped it. */
@@ -162,24 +160,6 @@ public final class MediaEncoder implements AutoCloseable {
         return model.vision().forward(pixels, grids);
     }
 
-    private static VisionOutput concat(List<VisionOutput> parts) {
-        NDList embeds = new NDList();
-        List<NDList> deep = new ArrayList<>();
-        for (VisionOutput p : parts) {
-            embeds.add(p.embeds());
-            for (int l = 0; l < p.deepstack().size(); l++) {
-                if (deep.size() <= l) {
-                    deep.add(new NDList());
-                }
-                deep.get(l).add(p.deepstack().get(l));
-            }
-        }
-        List<NDArray> levels = new ArrayList<>();
-        for (NDList d : deep) {
-            levels.add(NDArrays.concat(d, 0));
-        }
-        return new VisionOutput(NDArrays.concat(embeds, 0), levels);
-    }
 
     @Override
     public void close() {

@@ -140,17 +140,31 @@ public final class VisionAttention {
         boolean widen = q.getDataType() == DataType.FLOAT16 && q.getDevice().getDeviceType().equals(Device.Type.CPU);
         int chunk = (int) Math.max(1, Math.min(len, scoreBudgetBytes / rowBytes));
         NDList contexts = new NDList();
+        NDManager owner = q.getManager();
         for (int seg = 0; seg < run.count(); seg++) {
             long from = (long) seg * len;
-            NDArray kt = k.get("{}:{}", from, from + len).transpose(1, 2, 0); // [heads, d, L]
-            NDArray vs = v.get("{}:{}", from, from + len).transpose(1, 0, 2); // [heads, L, d]
-            if (widen) {
-                kt = kt.toType(DataType.FLOAT32, false);
-                vs = vs.toType(DataType.FLOAT32, false);
-            }
-            for (int qf = 0; qf < len; qf += chunk) {
-                NDArray qs = q.get("{}:{}", from + qf, from + Math.min(len, qf + chunk)).transpose(1, 0, 2);
-                contexts.add(attend(qs, kt, vs, scale, widen)); // [heads, rows, d]
+            // A scope per segment and per query chunk: only the contexts outlive them. (Without, a
+            // 30 s video's 330 query chunks per block kept their scores alive: 10 GB a block.)
+            try (NDManager segment = owner.newSubManager()) {
+                NDArray kt = k.get("{}:{}", from, from + len);
+                kt.attach(segment);
+                kt = kt.transpose(1, 2, 0); // [heads, d, L]
+                NDArray vs = v.get("{}:{}", from, from + len);
+                vs.attach(segment);
+                vs = vs.transpose(1, 0, 2); // [heads, L, d]
+                if (widen) {
+                    kt = kt.toType(DataType.FLOAT32, false);
+                    vs = vs.toType(DataType.FLOAT32, false);
+                }
+                for (int qf = 0; qf < len; qf += chunk) {
+                    try (NDManager block = segment.newSubManager()) {
+                        NDArray qs = q.get("{}:{}", from + qf, from + Math.min(len, qf + chunk));
+                        qs.attach(block);
+                        NDArray context = attend(qs.transpose(1, 0, 2), kt, vs, scale, widen); // [heads, rows, d]
+                        context.attach(owner);
+                        contexts.add(context);
+                    }
+                }
             }
         }
         NDArray context = contexts.size() == 1 ? contexts.get(0) : NDArrays.concat(contexts, 1);

@@ -1,6 +1,9 @@
 package io.qwen3vl.models.vision;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,6 +14,32 @@ import java.util.List;
 public record VisionOutput(NDArray embeds, List<NDArray> deepstack) implements AutoCloseable {
     public VisionOutput {
         deepstack = List.copyOf(deepstack);
+    }
+
+    /**
+     * The outputs of consecutive parts of one input (e.g. a video encoded a chunk of temporal patches
+     * at a time) as one output, tokens in order; owned by the first part's manager.
+     */
+    public static VisionOutput concat(List<VisionOutput> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        NDList embeds = new NDList();
+        List<NDList> levels = new ArrayList<>();
+        for (VisionOutput p : parts) {
+            embeds.add(p.embeds());
+            for (int l = 0; l < p.deepstack().size(); l++) {
+                if (levels.size() <= l) {
+                    levels.add(new NDList());
+                }
+                levels.get(l).add(p.deepstack().get(l));
+            }
+        }
+        List<NDArray> deep = new ArrayList<>();
+        for (NDList level : levels) {
+            deep.add(NDArrays.concat(level, 0));
+        }
+        return new VisionOutput(NDArrays.concat(embeds, 0), deep);
     }
 
     /** Frees the native memory of all outputs now rather than when their manager closes. */
