@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.nn.kernel.MatVec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.concurrent.Future;
  *       reduction (an add reduction it does not on Java 17), so this reads at the memory's pace;</li>
  *   <li>vector: every core streams its share of native (NDArray) blocks through the Vector API,
  *       the decode kernel's own access pattern ({@link VectorReadProbe}); 0 when the JVM lacks the
- *       {@code jdk.incubator.vector} module;</li>
+ *       {@code jdk.incubator.vector} module or has only its JDK 20+ form (no ByteBuffer loads);</li>
  *   <li>native: the NDArray backend's {@code sum()} over one float32 array, which on its own
  *       under-reads some machines noticeably.</li>
  * </ul>
@@ -66,8 +67,8 @@ public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSe
     }
 
     private static double vectorProbe(long bytes, int threads, int passes, NDManager manager) {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return 0;
+        if (!MatVec.vectorApiPresent()) {
+            return 0; // no module, or JDK 20+ where the ByteBuffer loads the probe uses are gone
         }
         BufferReader reader;
         try {
