@@ -28,7 +28,6 @@ public final class HalfFloat {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
-    /** The fp16 nearest to {@code value}, ties to even; NaN stays NaN (quiet) and overflow becomes inf. */
     /** {@code value} rounded to the nearest fp16 value (ties to even), as a float. */
     public static float round(float value) {
         return toFloat(fromFloat(value));
@@ -37,10 +36,11 @@ public final class HalfFloat {
     /** {@link #round} applied to {@code a[from, to)} in place. */
     public static void round(float[] a, int from, int to) {
         for (int i = from; i < to; i++) {
-            a[i] = toFloat(fromFloat(a[i]));
+            a[i] = round(a[i]);
         }
     }
 
+    /** The fp16 nearest to {@code value}, ties to even; NaN stays NaN (quiet) and overflow becomes inf. */
     public static short fromFloat(float value) {
         return fromFloatBits(Float.floatToRawIntBits(value));
     }
