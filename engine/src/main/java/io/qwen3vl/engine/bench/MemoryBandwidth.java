@@ -146,45 +146,22 @@ public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSe
             }
             blocks.add(block);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "bandwidth-probe");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            double best = 0;
-            for (int pass = 0; pass <= passes; pass++) {
-                long start = System.nanoTime();
-                List<Future<Long>> parts = new ArrayList<>(threads);
-                for (int t = 0; t < threads; t++) {
-                    int first = t;
-                    parts.add(pool.submit(() -> {
-                        long x = 0;
-                        for (int b = first; b < blocks.size(); b += threads) {
-                            x ^= xor(blocks.get(b));
-                        }
-                        return x;
-                    }));
-                }
+        double best = 0;
+        for (int pass = 0; pass <= passes; pass++) {
+            long start = System.nanoTime();
+            sink = parallel(threads, t -> {
                 long x = 0;
-                for (Future<Long> f : parts) {
-                    x ^= f.get();
+                for (int b = t; b < blocks.size(); b += threads) {
+                    x ^= xor(blocks.get(b));
                 }
-                sink = x;
-                double rate = longs * (double) Long.BYTES / Stats.seconds(start);
-                if (pass > 0) { // pass 0 warms the JIT up
-                    best = Math.max(best, rate);
-                }
+                return x;
+            });
+            double rate = longs * (double) Long.BYTES / Stats.seconds(start);
+            if (pass > 0) { // pass 0 warms the JIT up
+                best = Math.max(best, rate);
             }
-            return best;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("bandwidth probe interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("bandwidth probe failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
+        return best;
     }
 
     private static long xor(long[] a) {
