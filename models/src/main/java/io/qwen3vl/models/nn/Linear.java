@@ -1,9 +1,6 @@
 package io.qwen3vl.models.nn;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.models.checkpoint.WeightSource;
@@ -51,8 +48,7 @@ public final class Linear {
         if (v != null) {
             return MatVec.multiply(x, v)[0];
         }
-        if (x.getDataType() == DataType.FLOAT16 && weight.getDataType() == DataType.FLOAT16
-                && x.getDevice().getDeviceType().equals(Device.Type.CPU)
+        if (HalfProducts.widens(x) && weight.getDataType() == DataType.FLOAT16
                 && x.getShape().size() / x.getShape().tail() >= WIDEN_FP16_ROWS) {
             return widened(x);
         }
@@ -65,30 +61,17 @@ public final class Linear {
      * heap instead of being faulted in afresh on every call, and is freed before the next block.
      */
     private NDArray widened(NDArray x) {
-        NDManager scope = x.getManager();
         long rows = weight.getShape().get(0);
         long block = RowChunks.rowsPerBlock(weight.getShape().get(1), Float.BYTES);
-        int last = x.getShape().dimension() - 1;
         NDArray x32 = x.toType(DataType.FLOAT32, false);
-        NDList parts = new NDList();
-        for (long from = 0; from < rows; from += block) {
-            long to = Math.min(rows, from + block);
-            try (NDManager blockScope = scope.newSubManager()) {
-                NDArray w = widenRows(weight, from, to, rows, blockScope);
-                NDArray b = bias == null ? null : widenRows(bias, from, to, rows, blockScope);
-                NDArray y = ai.djl.nn.core.Linear.linear(x32, w, b).singletonOrThrow();
-                y.attach(blockScope);
-                NDArray out = y.toType(DataType.FLOAT16, false);
-                out.attach(scope);
-                parts.add(out);
-            }
-        }
+        NDArray out = RowChunks.map(rows, block, x.getShape().dimension() - 1, x.getManager(), (from, to, scope) -> {
+            NDArray w = widenRows(weight, from, to, rows, scope);
+            NDArray b = bias == null ? null : widenRows(bias, from, to, rows, scope);
+            NDArray y = ai.djl.nn.core.Linear.linear(x32, w, b).singletonOrThrow();
+            y.attach(scope);
+            return y.toType(DataType.FLOAT16, false);
+        });
         x32.close();
-        if (parts.size() == 1) {
-            return parts.get(0);
-        }
-        NDArray out = NDArrays.concat(parts, last);
-        parts.close();
         return out;
     }
 

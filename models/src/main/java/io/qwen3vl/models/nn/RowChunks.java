@@ -42,19 +42,38 @@ public final class RowChunks {
         if (n <= rows) {
             return f.apply(x);
         }
-        NDManager owner = x.getManager();
+        return map(n, rows, 0, x.getManager(), (from, to, scope) -> {
+            NDArray part = x.get("{}:{}", from, to);
+            part.attach(scope);
+            return f.apply(part);
+        });
+    }
+
+    /** One block's result, computed from the range {@code [from, to)} with its intermediates in {@code scope}. */
+    @FunctionalInterface
+    public interface Block {
+        NDArray compute(long from, long to, NDManager scope);
+    }
+
+    /**
+     * The blocks {@code [from, from + rows)} of {@code [0, n)} computed one after the other, each in
+     * a sub-scope of {@code owner} that is closed once its result has moved to {@code owner}; the
+     * results concatenated along {@code axis} (a single block's result as it is).
+     */
+    public static NDArray map(long n, long rows, int axis, NDManager owner, Block block) {
         NDList parts = new NDList();
         for (long from = 0; from < n; from += rows) {
             long to = Math.min(n, from + rows);
-            try (NDManager block = owner.newSubManager()) {
-                NDArray part = x.get("{}:{}", from, to);
-                part.attach(block);
-                NDArray y = f.apply(part);
+            try (NDManager scope = owner.newSubManager()) {
+                NDArray y = block.compute(from, to, scope);
                 y.attach(owner);
                 parts.add(y);
             }
         }
-        NDArray out = NDArrays.concat(parts);
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        NDArray out = NDArrays.concat(parts, axis);
         parts.close();
         return out;
     }

@@ -1,14 +1,12 @@
 package io.qwen3vl.models.text;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
+import io.qwen3vl.models.nn.HalfProducts;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.RmsNorm;
 import io.qwen3vl.models.nn.RowChunks;
@@ -56,11 +54,9 @@ final class Attention {
         long len = x.getShape().get(0);
         // One pass over the three weights when decoding (see Linear.forwardAll).
         NDArray[] qkv = Linear.forwardAll(x, qProj, kProj, vProj);
-        NDArray q = normedHeads(qkv[0], qNorm, heads, len);
-        NDArray k = normedHeads(qkv[1], kNorm, kvHeads, len);
+        NDArray q = InterleavedMRope.apply(normedHeads(qkv[0], qNorm, heads, len), cos, sin);
+        NDArray k = InterleavedMRope.apply(normedHeads(qkv[1], kNorm, kvHeads, len), cos, sin);
         NDArray v = qkv[2].reshape(len, kvHeads, headDim).transpose(1, 0, 2);
-        q = InterleavedMRope.apply(q, cos, sin);
-        k = InterleavedMRope.apply(k, cos, sin);
 
         NDArray[] kv = cache.append(layer, k, v);
         NDArray keys = kv[0];
@@ -71,53 +67,41 @@ final class Attention {
             return oProj.forward(DecodeAttention.attend(q, cache.keys(layer), cache.values(layer), (int) total,
                     scaling));
         }
+        // libtorch's fp16 matrix products on the CPU run a slow generic kernel: widen the cache
+        // operands once per layer here; attendBlock widens the queries (see HalfProducts).
+        boolean widen = HalfProducts.widens(keys);
+        NDArray kt = (widen ? keys.toType(DataType.FLOAT32, false) : keys).transpose(0, 2, 1);
+        NDArray vals = widen ? values.toType(DataType.FLOAT32, false) : values;
         // Query tokens in blocks whose scores [heads, n, total] stay below glibc's mmap threshold
         // (see RowChunks): the scores of a 1,024-token chunk over a 2,048-token context are 134 MB,
         // and four such temporaries per layer, each faulted in afresh, made a 2,048-token prefill
         // take 65 s instead of 44 (2B, fp32, 2 cores). Rows of a softmax are independent: nothing
         // changes numerically.
-        // libtorch's fp16 matrix products on the CPU run a slow generic kernel: widen the operands
-        // (exactly) and round the products to fp16, as that kernel's fp32 accumulation would.
-        boolean widen = keys.getDataType() == DataType.FLOAT16 && keys.getDevice().getDeviceType().equals(Device.Type.CPU);
-        NDArray kt = (widen ? keys.toType(DataType.FLOAT32, false) : keys).transpose(0, 2, 1);
-        NDArray vals = widen ? values.toType(DataType.FLOAT32, false) : values;
         long perToken = (long) heads * total * Float.BYTES;
-        int block = (int) Math.max(1, Math.min(len, RowChunks.BLOCK_BYTES / perToken));
-        NDManager owner = q.getManager();
-        NDList parts = new NDList();
-        for (int from = 0; from < len; from += block) {
-            int n = (int) Math.min(block, len - from);
-            try (NDManager scope = owner.newSubManager()) {
-                NDArray qb = q.get(":, {}:{}, :", from, from + n);
-                qb.attach(scope);
-                NDArray mb = null;
-                if (mask != null) {
-                    mb = mask.get("{}:{}", from, from + n);
-                    mb.attach(scope);
-                }
-                NDArray out = attendBlock(qb, kt, vals, mb, n, total, widen);
-                out.attach(owner);
-                parts.add(out);
+        long block = Math.max(1, Math.min(len, RowChunks.BLOCK_BYTES / perToken));
+        NDArray out = RowChunks.map(len, block, 0, q.getManager(), (from, to, scope) -> {
+            NDArray qb = q.get(":, {}:{}, :", from, to);
+            qb.attach(scope);
+            NDArray mb = null;
+            if (mask != null) {
+                mb = mask.get("{}:{}", from, to);
+                mb.attach(scope);
             }
-        }
-        NDArray out = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+            return attendBlock(qb, kt, vals, mb, to - from, total);
+        });
         return oProj.forward(out);
     }
 
     /**
      * Attention of {@code n} query tokens {@code q [heads, n, d]} over {@code total} cached positions:
-     * {@code [n, heads·d]}. With {@code widen}, q is fp16 and the cache operands come widened to
-     * fp32; every result is rounded to fp16 where the fp16 operation would round it.
+     * {@code [n, heads·d]}. For fp16 on the CPU the cache operands come widened to fp32 and every
+     * product is rounded to fp16 where the fp16 product would round it.
      */
-    private NDArray attendBlock(NDArray q, NDArray kt, NDArray values, NDArray mask, long n, long total,
-                                boolean widen) {
+    private NDArray attendBlock(NDArray q, NDArray kt, NDArray values, NDArray mask, long n, long total) {
         int groups = heads / kvHeads;
         // [heads, n, d] -> [kvHeads, groups*n, d]: head h uses kv head h / groups.
         NDArray qg = q.reshape(kvHeads, groups * n, headDim);
-        NDArray scores = widen
-                ? qg.toType(DataType.FLOAT32, false).matMul(kt).toType(DataType.FLOAT16, false)
-                : qg.matMul(kt);
-        scores = scores.mul(scaling);
+        NDArray scores = HalfProducts.matMul(qg, kt).mul(scaling);
         if (scores.getDataType() != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false);
         }
@@ -125,17 +109,10 @@ final class Attention {
             scores = scores.reshape(kvHeads, groups, n, total).add(mask).reshape(kvHeads, groups * n, total);
         }
         NDArray probs = scores.softmax(-1);
-        NDArray context;
-        if (widen) {
-            NDArray rounded = probs.toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false);
-            context = rounded.matMul(values).toType(DataType.FLOAT16, false);
-        } else {
-            if (probs.getDataType() != values.getDataType()) {
-                probs = probs.toType(values.getDataType(), false);
-            }
-            context = probs.matMul(values);
+        if (probs.getDataType() != q.getDataType()) {
+            probs = probs.toType(q.getDataType(), false);
         }
-        return context // [kvHeads, groups*n, d]
+        return HalfProducts.matMul(probs, values) // [kvHeads, groups*n, d]
                 .reshape(heads, n, headDim)
                 .transpose(1, 0, 2)
                 .reshape(n, (long) heads * headDim);

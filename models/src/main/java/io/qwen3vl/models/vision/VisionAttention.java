@@ -1,6 +1,5 @@
 package io.qwen3vl.models.vision;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -8,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.models.checkpoint.WeightSource;
+import io.qwen3vl.models.nn.HalfProducts;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.RowChunks;
 import java.util.ArrayList;
@@ -137,37 +137,26 @@ public final class VisionAttention {
     private NDArray attendRun(NDArray q, NDArray k, NDArray v, Run run, int headDim, float scale) {
         int len = run.length();
         long rowBytes = (long) numHeads * len * Float.BYTES; // fp16 scores are formed in fp32 (see attend)
-        boolean widen = q.getDataType() == DataType.FLOAT16 && q.getDevice().getDeviceType().equals(Device.Type.CPU);
-        int chunk = (int) Math.max(1, Math.min(len, scoreBudgetBytes / rowBytes));
-        NDList contexts = new NDList();
-        NDManager owner = q.getManager();
-        for (int seg = 0; seg < run.count(); seg++) {
-            long from = (long) seg * len;
-            // A scope per segment and per query chunk: only the contexts outlive them. (Without, a
-            // 30 s video's 330 query chunks per block kept their scores alive: 10 GB a block.)
-            try (NDManager segment = owner.newSubManager()) {
-                NDArray kt = k.get("{}:{}", from, from + len);
-                kt.attach(segment);
-                kt = kt.transpose(1, 2, 0); // [heads, d, L]
-                NDArray vs = v.get("{}:{}", from, from + len);
-                vs.attach(segment);
-                vs = vs.transpose(1, 0, 2); // [heads, L, d]
-                if (widen) {
-                    kt = kt.toType(DataType.FLOAT32, false);
-                    vs = vs.toType(DataType.FLOAT32, false);
-                }
-                for (int qf = 0; qf < len; qf += chunk) {
-                    try (NDManager block = segment.newSubManager()) {
-                        NDArray qs = q.get("{}:{}", from + qf, from + Math.min(len, qf + chunk));
-                        qs.attach(block);
-                        NDArray context = attend(qs.transpose(1, 0, 2), kt, vs, scale, widen); // [heads, rows, d]
-                        context.attach(owner);
-                        contexts.add(context);
-                    }
-                }
-            }
-        }
-        NDArray context = contexts.size() == 1 ? contexts.get(0) : NDArrays.concat(contexts, 1);
+        long chunk = Math.max(1, Math.min(len, scoreBudgetBytes / rowBytes));
+        boolean widen = HalfProducts.widens(q); // keys and values widened once per segment
+        // A scope per segment and per query chunk: only the contexts outlive them. (Without, a 30 s
+        // video's 330 query chunks per block kept their scores alive: 10 GB a block.)
+        NDArray context = RowChunks.map(run.count(), 1, 1, q.getManager(), (seg, next, segment) -> {
+            long from = seg * len;
+            NDArray kt = k.get("{}:{}", from, from + len);
+            kt.attach(segment);
+            kt = kt.transpose(1, 2, 0); // [heads, d, L]
+            NDArray vs = v.get("{}:{}", from, from + len);
+            vs.attach(segment);
+            vs = vs.transpose(1, 0, 2); // [heads, L, d]
+            NDArray keys = widen ? kt.toType(DataType.FLOAT32, false) : kt;
+            NDArray values = widen ? vs.toType(DataType.FLOAT32, false) : vs;
+            return RowChunks.map(len, chunk, 1, segment, (qf, qt, block) -> {
+                NDArray qs = q.get("{}:{}", from + qf, from + qt);
+                qs.attach(block);
+                return attend(qs.transpose(1, 0, 2), keys, values, scale); // [heads, rows, d]
+            });
+        });
         // [heads, count·L, d] → [count·L, hidden]
         return context.transpose(1, 0, 2).reshape((long) run.patches(), (long) numHeads * headDim);
     }
@@ -177,20 +166,14 @@ public final class VisionAttention {
      * ({@code L × L}): one pass less over the largest tensor, and exact when the scale is a power
      * of two (head_dim 16 or 64); otherwise it differs from the reference by float rounding only.
      */
-    private static NDArray attend(NDArray q, NDArray kt, NDArray v, float scale, boolean widen) {
+    private static NDArray attend(NDArray q, NDArray kt, NDArray v, float scale) {
         NDArray scaled = q.mul(scale);
-        if (!widen) {
-            return scaled.matMul(kt).softmax(-1).matMul(v);
-        }
-        // libtorch's fp16 matrix products on the CPU run a slow generic kernel: the same products on
-        // exactly widened operands (kt and v come widened), each result rounded to fp16 as the fp16
-        // product rounds it (its accumulation is fp32 too); fp16 softmax also computes in fp32 and
-        // rounds once.
-        DataType f32 = DataType.FLOAT32;
-        DataType f16 = DataType.FLOAT16;
-        NDArray scores = scaled.toType(f32, false).matMul(kt).toType(f16, false);
-        NDArray probs = scores.toType(f32, false).softmax(-1).toType(f16, false);
-        return probs.toType(f32, false).matMul(v).toType(f16, false);
+        NDArray scores = HalfProducts.matMul(scaled, kt);
+        // fp16 on the CPU: softmax in fp32, rounded once, as torch's fp16 softmax computes it
+        NDArray probs = HalfProducts.widens(scaled)
+                ? scores.toType(DataType.FLOAT32, false).softmax(-1).toType(DataType.FLOAT16, false)
+                : scores.softmax(-1);
+        return HalfProducts.matMul(probs, v);
     }
 
     public int numHeads() {
