@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.checkpoint.HalfFloat;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.RmsNorm;
+import io.qwen3vl.models.nn.kernel.FloatRows;
 import io.qwen3vl.models.nn.kernel.MatVec;
 
 /**
@@ -69,23 +70,14 @@ final class DecodeStep {
         rope.row(t, h, w, b.cos, b.sin, 0);
         b.round(b.cos); // the reference casts its tables to the model's dtype
         b.round(b.sin);
-        float[] hidden = floats(embeds);
+        float[] hidden = new float[config.hiddenSize()];
+        FloatRows.read(embeds, hidden.length, hidden);
         for (DecoderLayer layer : layers) {
             layer.decode(hidden, b, cache);
         }
         cache.advance(1);
         norm.apply(hidden, 0, hidden, 0, b.half);
-        NDArray out = embeds.getManager().create(hidden, new Shape(1, hidden.length));
-        return b.half ? out.toType(DataType.FLOAT16, false) : out; // exact: the values are fp16 already
-    }
-
-    private static float[] floats(NDArray row) {
-        if (row.getDataType() == DataType.FLOAT32) {
-            return row.toFloatArray();
-        }
-        try (NDArray widened = row.toType(DataType.FLOAT32, false)) {
-            return widened.toFloatArray();
-        }
+        return FloatRows.create(embeds.getManager(), hidden, dtype); // fp16: exact, the values are fp16 already
     }
 
     /** A step's working vectors, shared by all layers in turn. */

@@ -1,11 +1,15 @@
 package io.qwen3vl.models.text;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.checkpoint.HalfFloat;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * Keys and values of every decoder layer, preallocated once per request for the whole sequence
@@ -65,9 +69,9 @@ public final class KvCache {
 
     /**
      * Writes one token's keys and values ({@code [kvHeads·headDim]} each; fp16-representable values
-     * for an fp16 cache) of one layer at the
-     * current end, straight into the cache's memory; the caller {@link #advance}s once all layers
-     * have written. For the decode step, which holds a token's activations in float arrays.
+     * for an fp16 cache) of one layer at the current end, straight into the cache's memory; the
+     * caller {@link #advance}s once all layers have written. For the decode step, which holds a
+     * token's activations in float arrays.
      */
     void write(int layer, float[] k, float[] v) {
         if (length >= capacity) {
@@ -76,8 +80,8 @@ public final class KvCache {
         Shape shape = keys[layer].getShape();
         int heads = (int) shape.get(0);
         int d = (int) shape.get(2);
-        java.nio.ByteBuffer kb = keys[layer].toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder());
-        java.nio.ByteBuffer vb = values[layer].toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder());
+        ByteBuffer kb = keys[layer].toByteBuffer(true).order(ByteOrder.nativeOrder());
+        ByteBuffer vb = values[layer].toByteBuffer(true).order(ByteOrder.nativeOrder());
         if (keys[layer].getDataType() == DataType.FLOAT16) {
             for (int h = 0; h < heads; h++) {
                 int at = (h * capacity + length) * d;
@@ -88,8 +92,8 @@ public final class KvCache {
             }
             return;
         }
-        java.nio.FloatBuffer kf = kb.asFloatBuffer();
-        java.nio.FloatBuffer vf = vb.asFloatBuffer();
+        FloatBuffer kf = kb.asFloatBuffer();
+        FloatBuffer vf = vb.asFloatBuffer();
         for (int h = 0; h < heads; h++) {
             int at = (h * capacity + length) * d;
             kf.put(at, k, h * d, d);
@@ -101,7 +105,7 @@ public final class KvCache {
     boolean writable() {
         DataType t = keys.length > 0 ? keys[0].getDataType() : null;
         return (t == DataType.FLOAT32 || t == DataType.FLOAT16)
-                && keys[0].getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU);
+                && keys[0].getDevice().getDeviceType().equals(Device.Type.CPU);
     }
 
     /** The whole key cache of one layer {@code [kvHeads, capacity, headDim]}, for kernels that read it in place. */

@@ -4,9 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.checkpoint.HalfFloat;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Attention of one new token over the KV cache, read in place: {@code softmax(q·Kᵀ·scale)·V} per
@@ -65,23 +63,11 @@ public final class DecodeAttention {
         }
         int heads = (int) q.getShape().get(0);
         int d = (int) q.getShape().get(2);
-        boolean half = q.getDataType() == DataType.FLOAT16;
-        ByteBuffer qb = q.toByteBuffer(true);
         float[] queries = new float[heads * d];
-        for (int i = 0; i < queries.length; i++) {
-            queries[i] = half ? HalfFloat.toFloat(qb.getShort(2 * i)) : qb.getFloat(4 * i);
-        }
+        FloatRows.read(q, queries.length, queries);
         float[] result = new float[heads * d];
         attend(queries, heads, keys, values, length, scale, result);
-        NDArray out = q.getManager().create(new Shape(1, (long) heads * d), q.getDataType());
-        ByteBuffer ob = out.toByteBuffer(true).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < result.length; i++) {
-            if (half) {
-                ob.putShort(2 * i, HalfFloat.fromFloat(result[i]));
-            } else {
-                ob.putFloat(4 * i, result[i]);
-            }
-        }
+        NDArray out = FloatRows.create(q.getManager(), result, q.getDataType()); // [1, heads·d]
         return out;
     }
 

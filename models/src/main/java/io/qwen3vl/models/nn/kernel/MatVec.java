@@ -2,10 +2,8 @@ package io.qwen3vl.models.nn.kernel;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.checkpoint.HalfFloat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -105,37 +103,18 @@ public final class MatVec {
             }
         }
         int k = views[0].cols;
-        boolean half = views[0].dtype == DataType.FLOAT16;
         Scratch s = SCRATCH.get();
         s.ensure(k);
-        float[] in = s.x;
-        ByteBuffer xb = x.toByteBuffer(true);
-        if (half) {
-            for (int i = 0; i < k; i++) {
-                in[i] = HalfFloat.toFloat(xb.getShort(2 * i));
-            }
-        } else {
-            xb.asFloatBuffer().get(in, 0, k);
-        }
-        NDManager manager = x.getManager();
-        NDArray[] outs = new NDArray[views.length];
+        FloatRows.read(x, k, s.x);
         float[][] results = new float[views.length][];
         for (int m = 0; m < views.length; m++) {
             results[m] = new float[views[m].rows];
         }
-        multiply(in, results, views);
+        multiply(s.x, results, views);
+        NDArray[] outs = new NDArray[views.length];
         for (int m = 0; m < views.length; m++) {
-            outs[m] = manager.create(new Shape(1, views[m].rows), views[m].dtype);
-            ByteBuffer out = outs[m].toByteBuffer(true).order(ByteOrder.nativeOrder());
-            float[] y = results[m];
-            for (int r = 0; r < y.length; r++) {
-                // fp16 results are rounded once, after the bias, as torch's fp16 linear does
-                if (half) {
-                    out.putShort(2 * r, HalfFloat.fromFloat(y[r]));
-                } else {
-                    out.putFloat(4 * r, y[r]);
-                }
-            }
+            // fp16 results are rounded once, after the bias, as torch's fp16 linear does
+            outs[m] = FloatRows.create(x.getManager(), results[m], views[m].dtype);
         }
         return outs;
     }
@@ -264,7 +243,7 @@ public final class MatVec {
             try {
                 Class<?> floatVector = Class.forName("jdk.incubator.vector.FloatVector");
                 floatVector.getMethod("fromByteBuffer", Class.forName("jdk.incubator.vector.VectorSpecies"),
-                        java.nio.ByteBuffer.class, int.class, java.nio.ByteOrder.class);
+                        ByteBuffer.class, int.class, ByteOrder.class);
                 return true;
             } catch (ReflectiveOperationException | LinkageError e) {
                 return false;
