@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntToLongFunction;
+import java.util.function.LongSupplier;
 
 /**
  * This machine's streaming-read bandwidth, the roofline of decoding (which reads every weight once
@@ -88,28 +90,18 @@ public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSe
             for (ByteBuffer b : blocks) {
                 total += b.capacity();
             }
-            double best = 0;
-            for (int pass = 0; pass <= passes; pass++) {
-                long start = System.nanoTime();
-                long x = parallel(threads, t -> {
-                    float s = 0;
-                    for (int b = t; b < blocks.size(); b += threads) {
-                        s += reader.read(blocks.get(b));
-                    }
-                    return Float.floatToIntBits(s);
-                });
-                sink ^= x;
-                double rate = total / Stats.seconds(start);
-                if (pass > 0) { // pass 0 warms the JIT up
-                    best = Math.max(best, rate);
+            return bestRate(passes, total, () -> parallel(threads, t -> {
+                float s = 0;
+                for (int b = t; b < blocks.size(); b += threads) {
+                    s += reader.read(blocks.get(b));
                 }
-            }
-            return best;
+                return Float.floatToIntBits(s);
+            }));
         }
     }
 
     /** Runs {@code part(t)} for every thread index on its own thread; XOR of the results. */
-    private static long parallel(int threads, java.util.function.IntToLongFunction part) {
+    private static long parallel(int threads, IntToLongFunction part) {
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "bandwidth-probe");
             t.setDaemon(true);
@@ -146,22 +138,13 @@ public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSe
             }
             blocks.add(block);
         }
-        double best = 0;
-        for (int pass = 0; pass <= passes; pass++) {
-            long start = System.nanoTime();
-            sink = parallel(threads, t -> {
-                long x = 0;
-                for (int b = t; b < blocks.size(); b += threads) {
-                    x ^= xor(blocks.get(b));
-                }
-                return x;
-            });
-            double rate = longs * (double) Long.BYTES / Stats.seconds(start);
-            if (pass > 0) { // pass 0 warms the JIT up
-                best = Math.max(best, rate);
+        return bestRate(passes, longs * Long.BYTES, () -> parallel(threads, t -> {
+            long x = 0;
+            for (int b = t; b < blocks.size(); b += threads) {
+                x ^= xor(blocks.get(b));
             }
-        }
-        return best;
+            return x;
+        }));
     }
 
     private static long xor(long[] a) {
@@ -176,18 +159,28 @@ public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSe
         try (NDManager scope = manager.newSubManager()) {
             long floats = bytes / Float.BYTES;
             NDArray data = distinct(scope, floats);
-            double best = 0;
-            for (int pass = 0; pass <= passes; pass++) {
-                long start = System.nanoTime();
+            return bestRate(passes, floats * Float.BYTES, () -> {
                 try (NDArray sum = data.sum()) {
-                    sink ^= (long) sum.getFloat();
+                    return (long) sum.getFloat();
                 }
-                double rate = floats * (double) Float.BYTES / Stats.seconds(start);
-                if (pass > 0) {
-                    best = Math.max(best, rate);
-                }
-            }
-            return best;
+            });
         }
+    }
+
+    /**
+     * The best rate of {@code passes} timed runs of {@code read} over {@code bytes}, after one
+     * untimed run that lets the JIT compile it; what a run returns is kept so it cannot be elided.
+     */
+    private static double bestRate(int passes, long bytes, LongSupplier read) {
+        double best = 0;
+        for (int pass = 0; pass <= passes; pass++) {
+            long start = System.nanoTime();
+            sink ^= read.getAsLong();
+            double rate = bytes / Stats.seconds(start);
+            if (pass > 0) {
+                best = Math.max(best, rate);
+            }
+        }
+        return best;
     }
 }
