@@ -27,8 +27,8 @@ import java.util.function.Consumer;
 /**
  * Runs every phase of {@link BenchOptions} against one model and collects a {@link BenchReport}:
  * load, text prefill (each prompt's own peak memory), decode at each context, the vision encoder
- * on an image, the time to first token of a video question, and then, with the model closed, this machine's limits (memory
- * bandwidth, GEMM peak) that the phases are held against. Probing last keeps the probes' buffers
+ * on an image, the time to first token of a video question, and then, with the model closed, this
+ * machine's limits (memory bandwidth, GEMM peak) that the phases are held against. Probing last keeps the probes' buffers
  * out of the model's peak memory.
  *
  * <p>Inputs are synthetic (random token ids and pixel values): timings depend on shapes, not
@@ -207,7 +207,8 @@ public final class Benchmark {
         for (int r = 0; r < options.repeats(); r++) {
             try (NDManager request = model.newRequestManager()) {
                 // Encoded as the engine encodes a video: chunks of temporal patches (MediaEncoder).
-                int step = Math.max(1, Math.min(grid.t(), MediaEncoder.DEFAULT_CHUNK_PATCHES / (grid.h() * grid.w())));
+                int step = MediaEncoder.temporalStep(grid.t(), grid.patchesPerFrame(),
+                        MediaEncoder.DEFAULT_CHUNK_PATCHES);
                 List<NDArray> chunkPixels = new ArrayList<>();
                 List<GridThw> chunkGrids = new ArrayList<>();
                 for (int from = 0; from < grid.t(); from += step) {

@@ -48,6 +48,14 @@ public final class MediaEncoder implements AutoCloseable {
         this.chunkPatches = chunkPatches;
     }
 
+    /**
+     * Temporal patches per chunk of a video of {@code t} temporal patches of {@code patchesPerFrame}
+     * patches each: as many as fit in {@code chunkPatches}, at least one.
+     */
+    public static int temporalStep(int t, int patchesPerFrame, int chunkPatches) {
+        return Math.max(1, Math.min(t, chunkPatches / patchesPerFrame));
+    }
+
     /** Vision features of {@code media} in prompt order, living in {@code scope}; null without media. */
     public VisionFeatures encode(TokenSequence sequence, List<PreparedMedia> media, NDManager scope) {
         if (media.isEmpty()) {
@@ -85,7 +93,7 @@ public final class MediaEncoder implements AutoCloseable {
 
     private VisionOutput encodeVideo(PreparedMedia video, NDManager scope) {
         PatchGrid grid = video.grid();
-        int step = Math.max(1, Math.min(grid.t(), chunkPatches / (grid.h() * grid.w())));
+        int step = temporalStep(grid.t(), grid.h() * grid.w(), chunkPatches);
         if (step >= grid.t()) {
             return forward(List.of(video.patches()), scope);
         }
