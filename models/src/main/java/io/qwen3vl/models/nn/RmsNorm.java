@@ -2,7 +2,7 @@ package io.qwen3vl.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import io.qwen3vl.models.checkpoint.HalfFloat;
+import io.qwen3vl.models.nn.kernel.Elementwise;
 
 /** Root-mean-square normalisation over the last axis, computed in float32 as the reference does. */
 public final class RmsNorm {
@@ -44,10 +44,15 @@ public final class RmsNorm {
         }
         float variance = (float) (sum / n);
         float scale = (float) (1.0 / Math.sqrt(variance + eps)); // rsqrt: correctly rounded sqrt, then 1/·
-        if (half) {
+        if (half) { // normalised in fp32, cast to fp16, times the weight in fp16
             for (int i = 0; i < n; i++) {
-                out[outOff + i] = HalfFloat.round(w[i] * HalfFloat.round(x[off + i] * scale));
+                out[outOff + i] = x[off + i] * scale;
             }
+            Elementwise.roundToHalf(out, outOff, outOff + n);
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] = w[i] * out[outOff + i];
+            }
+            Elementwise.roundToHalf(out, outOff, outOff + n);
         } else {
             for (int i = 0; i < n; i++) {
                 out[outOff + i] = w[i] * (x[off + i] * scale);

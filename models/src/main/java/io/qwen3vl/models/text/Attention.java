@@ -130,12 +130,12 @@ final class Attention {
         b.round(b.v);
         for (int h = 0; h < heads; h++) {
             qNorm.apply(b.q, h * headDim, b.q, h * headDim, half);
-            InterleavedMRope.rotate(b.q, h * headDim, b.cos, b.sin, half);
         }
         for (int h = 0; h < kvHeads; h++) {
             kNorm.apply(b.k, h * headDim, b.k, h * headDim, half);
-            InterleavedMRope.rotate(b.k, h * headDim, b.cos, b.sin, half);
         }
+        InterleavedMRope.rotate(b.q, heads, b.cos, b.sin, half, b.ropeA, b.ropeB);
+        InterleavedMRope.rotate(b.k, kvHeads, b.cos, b.sin, half, b.ropeA, b.ropeB);
         cache.write(layer, b.k, b.v);
         DecodeAttention.attend(b.q, heads, cache.keys(layer), cache.values(layer), cache.length() + 1, scaling,
                 b.context);

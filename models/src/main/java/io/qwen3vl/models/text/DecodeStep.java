@@ -4,9 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.checkpoint.HalfFloat;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.RmsNorm;
+import io.qwen3vl.models.nn.kernel.Elementwise;
 import io.qwen3vl.models.nn.kernel.FloatRows;
 import io.qwen3vl.models.nn.kernel.MatVec;
 
@@ -91,8 +91,11 @@ final class DecodeStep {
         final float[] context;
         final float[] gate;
         final float[] up;
+        final float[] activation;
         final float[] cos;
         final float[] sin;
+        final float[] ropeA;
+        final float[] ropeB;
 
         Buffers(TextConfig c, boolean half) {
             this.half = half;
@@ -105,14 +108,17 @@ final class DecodeStep {
             context = new float[c.numAttentionHeads() * d];
             gate = new float[c.intermediateSize()];
             up = new float[c.intermediateSize()];
+            activation = new float[c.intermediateSize()]; // scratch of the SiLU
             cos = new float[d];
             sin = new float[d];
+            ropeA = new float[q.length]; // scratch of the rotary embedding's products
+            ropeB = new float[q.length];
         }
 
         /** Rounds {@code a} to fp16 values for an fp16 model (where the reference's op would); else nothing. */
         void round(float[] a) {
             if (half) {
-                HalfFloat.round(a, 0, a.length);
+                Elementwise.roundToHalf(a, 0, a.length);
             }
         }
     }

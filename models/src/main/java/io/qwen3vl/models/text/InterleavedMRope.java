@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.checkpoint.HalfFloat;
 import io.qwen3vl.models.config.TextConfig;
+import io.qwen3vl.models.nn.kernel.Elementwise;
 
 /**
  * Qwen3-VL's Interleaved multimodal rotary embedding. Every token carries three positions
@@ -84,27 +84,35 @@ public final class InterleavedMRope {
     }
 
     /**
-     * Rotates one head vector {@code x[off, off+headDim)} in place by one token's tables:
-     * {@code x·cos + rotate_half(x)·sin}, each product rounded as the reference's separate multiplies
-     * (to fp16 with {@code fp16}).
+     * Rotates the {@code heads} consecutive head vectors at the start of {@code x} in place by one
+     * token's tables: {@code x·cos + rotate_half(x)·sin}, each product and the sum rounded as the
+     * reference's separate operations (to fp16 with {@code fp16}, whose tables the caller has cast
+     * to fp16). {@code a} and {@code b} are scratch of at least {@code heads·headDim}: the two
+     * products of every element are formed first, so the roundings run over whole arrays.
      */
-    static void rotate(float[] x, int off, float[] cos, float[] sin, boolean fp16) {
-        int half = cos.length / 2;
-        if (fp16) { // tables cast to fp16 (by the caller), every product and the sum rounded to fp16
+    static void rotate(float[] x, int heads, float[] cos, float[] sin, boolean fp16, float[] a, float[] b) {
+        int d = cos.length;
+        int half = d / 2;
+        int n = heads * d;
+        for (int off = 0; off < n; off += d) {
             for (int j = 0; j < half; j++) {
                 float x1 = x[off + j];
                 float x2 = x[off + j + half];
-                x[off + j] = HalfFloat.round(HalfFloat.round(x1 * cos[j]) + HalfFloat.round(-x2 * sin[j]));
-                x[off + j + half] = HalfFloat.round(HalfFloat.round(x2 * cos[j + half])
-                        + HalfFloat.round(x1 * sin[j + half]));
+                a[off + j] = x1 * cos[j];
+                b[off + j] = -x2 * sin[j];
+                a[off + j + half] = x2 * cos[j + half];
+                b[off + j + half] = x1 * sin[j + half];
             }
-            return;
         }
-        for (int j = 0; j < half; j++) {
-            float x1 = x[off + j];
-            float x2 = x[off + j + half];
-            x[off + j] = x1 * cos[j] + -x2 * sin[j];
-            x[off + j + half] = x2 * cos[j + half] + x1 * sin[j + half];
+        if (fp16) {
+            Elementwise.roundToHalf(a, 0, n);
+            Elementwise.roundToHalf(b, 0, n);
+        }
+        for (int i = 0; i < n; i++) {
+            x[i] = a[i] + b[i];
+        }
+        if (fp16) {
+            Elementwise.roundToHalf(x, 0, n);
         }
     }
 

@@ -3,12 +3,12 @@ package io.qwen3vl.models.text;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.qwen3vl.models.checkpoint.HalfFloat;
 import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Activations;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.RowChunks;
+import io.qwen3vl.models.nn.kernel.Elementwise;
 import io.qwen3vl.models.nn.kernel.MatVec;
 
 /** The SwiGLU feed-forward block: {@code down(act(gate(x)) · up(x))}. */
@@ -42,13 +42,8 @@ final class Mlp {
         MatVec.multiply(x, new float[][] {b.gate, b.up}, gate.kernelView(), up.kernelView());
         b.round(b.gate);
         b.round(b.up);
-        float[] g = b.gate;
-        float[] u = b.up;
-        for (int i = 0; i < g.length; i++) {
-            float silu = (float) (g[i] / (1.0 + Math.exp(-g[i])));
-            g[i] = b.half ? HalfFloat.round(HalfFloat.round(silu) * u[i]) : silu * u[i];
-        }
-        MatVec.multiply(g, new float[][] {out}, down.kernelView());
+        Elementwise.siluTimes(b.gate, b.up, b.gate.length, b.half, b.activation);
+        MatVec.multiply(b.gate, new float[][] {out}, down.kernelView());
         b.round(out);
     }
 

@@ -217,32 +217,61 @@ final class VectorRowDots implements RowDots {
 
     /**
      * fp16 rows widened as in {@link #f16}: the weight {@code p[r]} is multiplied by 2^112 (exact,
-     * since |p| ≤ 2^16) so each FMA sees the exact product; sums are kept per lane as even and odd
-     * halves and put back in element order at the end.
+     * since |p| ≤ 2^16) so each FMA sees the exact product. As in {@link #axpyF32}, a block of
+     * columns is summed over all rows in registers (as even and odd halves), then put back in
+     * element order.
      */
     @Override
     public void axpyF16(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out) {
         int pairs = halfPairs(d);
-        int tailFrom = 2 * pairs;
         int rowBytes = 2 * d;
         float[] acc = new float[2 * pairs]; // per block of LANES pairs: even sums, then odd sums
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
-        for (int r = 0; r < rows; r++) {
-            int o = base + r * rowBytes;
-            FloatVector pr = FloatVector.broadcast(F, p[pOff + r] * TWO_POW_112);
-            for (int j = 0; j < pairs; j += LANES) {
-                IntVector w = IntVector.fromByteBuffer(I, v, o + 4 * j, ORDER);
-                int a = 2 * j;
-                w.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                        .reinterpretAsFloats().fma(pr, FloatVector.fromArray(F, acc, a)).intoArray(acc, a);
-                w.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
-                        .fma(pr, FloatVector.fromArray(F, acc, a + LANES)).intoArray(acc, a + LANES);
+        int j = 0;
+        for (; j <= pairs - 2 * LANES; j += 2 * LANES) {
+            FloatVector e0 = FloatVector.zero(F);
+            FloatVector o0 = e0;
+            FloatVector e1 = e0;
+            FloatVector o1 = e0;
+            int o = base + 4 * j;
+            for (int r = 0; r < rows; r++, o += rowBytes) {
+                FloatVector pr = FloatVector.broadcast(F, p[pOff + r] * TWO_POW_112);
+                IntVector w0 = IntVector.fromByteBuffer(I, v, o, ORDER);
+                IntVector w1 = IntVector.fromByteBuffer(I, v, o + 4 * LANES, ORDER);
+                e0 = w0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                        .reinterpretAsFloats().fma(pr, e0);
+                o0 = w0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(pr, o0);
+                e1 = w1.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                        .reinterpretAsFloats().fma(pr, e1);
+                o1 = w1.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(pr, o1);
             }
-            for (int i = tailFrom; i < d; i++) {
-                out[i] = Math.fma(HalfFloat.toFloat(v.getShort(o + 2 * i)), p[pOff + r], out[i]);
+            e0.intoArray(acc, 2 * j);
+            o0.intoArray(acc, 2 * j + LANES);
+            e1.intoArray(acc, 2 * j + 2 * LANES);
+            o1.intoArray(acc, 2 * j + 3 * LANES);
+        }
+        for (; j < pairs; j += LANES) {
+            FloatVector e0 = FloatVector.zero(F);
+            FloatVector o0 = e0;
+            int o = base + 4 * j;
+            for (int r = 0; r < rows; r++, o += rowBytes) {
+                FloatVector pr = FloatVector.broadcast(F, p[pOff + r] * TWO_POW_112);
+                IntVector w0 = IntVector.fromByteBuffer(I, v, o, ORDER);
+                e0 = w0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                        .reinterpretAsFloats().fma(pr, e0);
+                o0 = w0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(pr, o0);
             }
+            e0.intoArray(acc, 2 * j);
+            o0.intoArray(acc, 2 * j + LANES);
+        }
+        for (int i = 2 * pairs; i < d; i++) {
+            float a = out[i];
+            for (int r = 0; r < rows; r++) {
+                a = Math.fma(HalfFloat.toFloat(v.getShort(base + r * rowBytes + 2 * i)), p[pOff + r], a);
+            }
+            out[i] = a;
         }
         for (int b = 0; b < pairs; b += LANES) {
             for (int l = 0; l < LANES; l++) {
@@ -259,13 +288,13 @@ final class VectorRowDots implements RowDots {
         FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < bound; i += LANES) {
             FloatVector v = FloatVector.fromArray(F, s, i);
-            v = half ? roundToHalf(roundToHalf(v).mul(scaleV)) : v.mul(scaleV);
+            v = half ? VectorElementwise.roundToHalf(VectorElementwise.roundToHalf(v).mul(scaleV)) : v.mul(scaleV);
             v.intoArray(s, i);
             maxV = maxV.max(v);
         }
         float max = maxV.reduceLanes(VectorOperators.MAX);
         for (int i = bound; i < n; i++) {
-            s[i] = half ? roundHalf(roundHalf(s[i]) * scale) : s[i] * scale;
+            s[i] = half ? HalfFloat.round(HalfFloat.round(s[i]) * scale) : s[i] * scale;
             max = Math.max(max, s[i]);
         }
         FloatVector maxB = FloatVector.broadcast(F, max);
@@ -283,45 +312,10 @@ final class VectorRowDots implements RowDots {
         FloatVector sumB = FloatVector.broadcast(F, sum);
         for (int i = 0; i < bound; i += LANES) {
             FloatVector pr = FloatVector.fromArray(F, s, i).div(sumB);
-            (half ? roundToHalf(pr) : pr).intoArray(s, i);
+            (half ? VectorElementwise.roundToHalf(pr) : pr).intoArray(s, i);
         }
         for (int i = bound; i < n; i++) {
-            s[i] = half ? roundHalf(s[i] / sum) : s[i] / sum;
-        }
-    }
-
-    /**
-     * {@code v} rounded to the nearest fp16 value (ties to even) and widened back, as
-     * {@code HalfFloat.toFloat(HalfFloat.fromFloat(v))}. Normal fp16 results: round the fp32 bits at
-     * the 13th mantissa bit (a carry into the exponent is the right result). Subnormal ones (below
-     * 2^-14): adding and subtracting 0.75, whose fp32 spacing is 2^-24, the fp16 subnormal step. Lanes
-     * that would overflow fp16 (|v| ≥ 65520) or are not finite go through the scalar conversion.
-     */
-    private static FloatVector roundToHalf(FloatVector v) {
-        IntVector bits = v.reinterpretAsInts();
-        IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
-        FloatVector normal = bits.add(0x0FFF).add(lsb).and(0xFFFFE000).reinterpretAsFloats();
-        FloatVector sub = v.add(0.75f).sub(0.75f).reinterpretAsInts().or(bits.and(0x80000000)).reinterpretAsFloats();
-        FloatVector abs = v.abs();
-        FloatVector r = normal.blend(sub, abs.lt(0x1p-14f));
-        if (abs.lt(65520f).allTrue()) {
-            return r;
-        }
-        float[] lanes = v.toArray();
-        for (int l = 0; l < lanes.length; l++) {
-            lanes[l] = roundHalf(lanes[l]);
-        }
-        return FloatVector.fromArray(F, lanes, 0);
-    }
-
-    private static float roundHalf(float v) {
-        return HalfFloat.toFloat(HalfFloat.fromFloat(v));
-    }
-
-    /** For tests: {@link #roundToHalf} over whole vectors of {@code a}. */
-    static void roundToHalf(float[] a) {
-        for (int i = 0; i < F.loopBound(a.length); i += LANES) {
-            roundToHalf(FloatVector.fromArray(F, a, i)).intoArray(a, i);
+            s[i] = half ? HalfFloat.round(s[i] / sum) : s[i] / sum;
         }
     }
 
