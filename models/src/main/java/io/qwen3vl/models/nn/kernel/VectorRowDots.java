@@ -33,6 +33,7 @@ final class VectorRowDots implements RowDots {
     private static final int HALF_BITS = 0x8FFFE000;
     private static final int HALF_EXP = 0x7C00;
     private static final float TWO_POW_112 = 0x1p112f;
+    private static final VectorElementwise ELEMENTWISE = new VectorElementwise();
 
     VectorRowDots() {
         if (I.length() != LANES) {
@@ -281,21 +282,33 @@ final class VectorRowDots implements RowDots {
         }
     }
 
+    /**
+     * Three fused loops (scale and max, exponential and sum, division) with no vector helpers; the
+     * fp16 roundings are whole-array passes around them ({@link VectorElementwise}). The maximum
+     * is taken before the scaled scores are rounded and rounded after: rounding is monotonic, so
+     * that is the maximum of the rounded scores.
+     */
     @Override
     public void probabilities(float[] s, int n, float scale, boolean half) {
+        if (half) {
+            ELEMENTWISE.roundToHalf(s, 0, n); // the fp16 matmul's output
+        }
         int bound = F.loopBound(n);
         FloatVector scaleV = FloatVector.broadcast(F, scale);
         FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < bound; i += LANES) {
-            FloatVector v = FloatVector.fromArray(F, s, i);
-            v = half ? VectorElementwise.roundToHalf(VectorElementwise.roundToHalf(v).mul(scaleV)) : v.mul(scaleV);
+            FloatVector v = FloatVector.fromArray(F, s, i).mul(scaleV);
             v.intoArray(s, i);
             maxV = maxV.max(v);
         }
         float max = maxV.reduceLanes(VectorOperators.MAX);
         for (int i = bound; i < n; i++) {
-            s[i] = half ? HalfFloat.round(HalfFloat.round(s[i]) * scale) : s[i] * scale;
+            s[i] *= scale;
             max = Math.max(max, s[i]);
+        }
+        if (half) {
+            ELEMENTWISE.roundToHalf(s, 0, n); // the fp16 multiply's output
+            max = HalfFloat.round(max);
         }
         FloatVector maxB = FloatVector.broadcast(F, max);
         FloatVector sumV = FloatVector.zero(F);
@@ -311,11 +324,13 @@ final class VectorRowDots implements RowDots {
         }
         FloatVector sumB = FloatVector.broadcast(F, sum);
         for (int i = 0; i < bound; i += LANES) {
-            FloatVector pr = FloatVector.fromArray(F, s, i).div(sumB);
-            (half ? VectorElementwise.roundToHalf(pr) : pr).intoArray(s, i);
+            FloatVector.fromArray(F, s, i).div(sumB).intoArray(s, i);
         }
         for (int i = bound; i < n; i++) {
-            s[i] = half ? HalfFloat.round(s[i] / sum) : s[i] / sum;
+            s[i] /= sum;
+        }
+        if (half) {
+            ELEMENTWISE.roundToHalf(s, 0, n); // the softmax's cast back to fp16
         }
     }
 
