@@ -108,7 +108,14 @@ public final class DecodeAttention {
             for (int b = 0; b < length; b += BLOCK_ROWS) {
                 int n = Math.min(BLOCK_ROWS, length - b);
                 int at = base + b * d * elementBytes;
-                for (int j = 0; j < groups; j++) {
+                int j = 0;
+                if (half) { // two query heads per pass over the keys: each row is widened once for both
+                    for (; j + 1 < groups; j += 2) {
+                        dots.f16Pair(kb, at, d, sc.q[j], sc.prepared[j], sc.q[j + 1], sc.prepared[j + 1], n,
+                                sc.scores[j], sc.scores[j + 1], b);
+                    }
+                }
+                for (; j < groups; j++) {
                     if (half) {
                         dots.f16(kb, at, d, sc.q[j], sc.prepared[j], n, sc.scores[j], b);
                     } else {

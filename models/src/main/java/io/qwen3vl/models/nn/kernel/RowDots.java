@@ -21,6 +21,14 @@ interface RowDots {
      */
     void f16(ByteBuffer w, int base, int k, float[] x, float[] prepared, int rows, float[] dst, int dstOff);
 
+    /**
+     * {@link #f16} for two inputs at once, {@code a} into {@code dstA} and {@code b} into
+     * {@code dstB} (each with its prepared form): every row is read and widened once for both — the
+     * two query heads of a kv head in decode attention.
+     */
+    void f16Pair(ByteBuffer w, int base, int k, float[] a, float[] preparedA, float[] b, float[] preparedB, int rows,
+                 float[] dstA, float[] dstB, int dstOff);
+
     /** Writes {@code x[0..k)} (fp16 values, so below 2^16 in magnitude) into {@code prepared} for {@link #f16}. */
     void prepareHalfInput(float[] x, int k, float[] prepared);
 

@@ -164,6 +164,42 @@ final class VectorRowDots implements RowDots {
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
 
+    /**
+     * Two inputs share each widened row; one vector (2·LANES halves) per step into two accumulators
+     * per input, the accumulator count of {@link #f16Row} (more made C2 give up intrinsifying the
+     * casts, see {@link #axpyF16}).
+     */
+    @Override
+    public void f16Pair(ByteBuffer w, int base, int k, float[] a, float[] preparedA, float[] b, float[] preparedB,
+                        int rows, float[] dstA, float[] dstB, int dstOff) {
+        int rowBytes = 2 * k;
+        int pairs = halfPairs(k);
+        int tailFrom = 2 * pairs;
+        IntVector bits = IntVector.broadcast(I, HALF_BITS);
+        IntVector sixteen = IntVector.broadcast(I, 16);
+        IntVector three = IntVector.broadcast(I, 3);
+        for (int r = 0; r < rows; r++) {
+            int o = base + r * rowBytes;
+            FloatVector ae = FloatVector.zero(F);
+            FloatVector ao = ae;
+            FloatVector be = ae;
+            FloatVector bo = ae;
+            for (int j = 0; j < pairs; j += LANES) {
+                IntVector v = IntVector.fromByteBuffer(I, w, o + 4 * j, ORDER);
+                FloatVector even = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
+                        .and(bits).reinterpretAsFloats();
+                FloatVector odd = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
+                int xj = 2 * j;
+                ae = even.fma(FloatVector.fromArray(F, preparedA, xj), ae);
+                ao = odd.fma(FloatVector.fromArray(F, preparedA, xj + LANES), ao);
+                be = even.fma(FloatVector.fromArray(F, preparedB, xj), be);
+                bo = odd.fma(FloatVector.fromArray(F, preparedB, xj + LANES), bo);
+            }
+            dstA[dstOff + r] = ae.add(ao).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, a);
+            dstB[dstOff + r] = be.add(bo).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, b);
+        }
+    }
+
     private static float tailF16(ByteBuffer w, int rowStart, int from, int k, float[] x) {
         float s = 0;
         for (int i = from; i < k; i++) {

@@ -31,7 +31,8 @@ class DecodeAttentionTest {
 
     @ParameterizedTest
     @CsvSource({"FLOAT32, 4, 2, 128, 1", "FLOAT32, 4, 2, 128, 77", "FLOAT32, 6, 3, 40, 33", "FLOAT32, 2, 2, 17, 5",
-        "FLOAT16, 4, 2, 128, 77", "FLOAT16, 6, 3, 40, 33", "FLOAT16, 2, 2, 17, 1"})
+        "FLOAT16, 4, 2, 128, 77", "FLOAT16, 6, 3, 40, 33", "FLOAT16, 2, 2, 17, 1",
+        "FLOAT16, 6, 2, 64, 300"})
     void matchesTheBackendPath(String type, int heads, int kvHeads, int d, int length) {
         org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
                 "JDK " + Runtime.version().feature() + " has no ByteBuffer Vector API: attention uses the backend");
