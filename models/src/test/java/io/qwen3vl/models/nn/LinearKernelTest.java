@@ -10,27 +10,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.NativeFixture;
 import io.qwen3vl.models.nn.kernel.MatVec;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** One-row products through the Java decode kernel equal the backend's Linear. */
 class LinearKernelTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void open() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-        System.clearProperty(MatVec.MODE_PROPERTY);
-    }
+    @RegisterExtension
+    static final NativeFixture NATIVE = new NativeFixture();
 
     @ParameterizedTest
     @ValueSource(strings = {"FLOAT32", "FLOAT16"})
@@ -38,8 +28,8 @@ class LinearKernelTest {
         DataType dtype = DataType.valueOf(type);
         int in = 300; // not a multiple of any vector length
         int out = 77;
-        try (NDManager scope = manager.newSubManager()) {
-            manager.getEngine().setRandomSeed(5);
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
+            NATIVE.manager().getEngine().setRandomSeed(5);
             for (boolean withBias : new boolean[] {false, true}) {
                 NDArray w = scope.randomNormal(0f, 0.05f, new Shape(out, in), DataType.FLOAT32).toType(dtype, false);
                 NDArray b = withBias ? scope.randomNormal(new Shape(out)).toType(dtype, false) : null;
@@ -69,7 +59,7 @@ class LinearKernelTest {
     @ValueSource(strings = {"FLOAT32", "FLOAT16"})
     void fusedForwardEqualsSeparateForwards(String type) {
         DataType dtype = DataType.valueOf(type);
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
             Linear q = new Linear(scope.randomNormal(new Shape(64, 96)).toType(dtype, false), null);
             Linear k = new Linear(scope.randomNormal(new Shape(32, 96)).toType(dtype, false), null);
             Linear v = new Linear(scope.randomNormal(new Shape(32, 96)).toType(dtype, false),
@@ -89,7 +79,7 @@ class LinearKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"fast", ""})
     void unknownKernelModeIsRejectedWithTheProperty(String mode) {
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
             Linear linear = new Linear(scope.ones(new Shape(4, 4)), null);
             NDArray x = scope.ones(new Shape(1, 4));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -8,16 +8,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.NativeFixture;
 import io.qwen3vl.models.TestData;
 import io.qwen3vl.models.Tolerance;
-import io.qwen3vl.models.checkpoint.Checkpoint;
-import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.io.Npy;
 import io.qwen3vl.models.nn.kernel.MatVec;
 import java.io.IOException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The float-array decode step (kernel on) against the backend path of the same decoder (kernel
@@ -25,21 +24,15 @@ import org.junit.jupiter.api.Test;
  * against fp32.
  */
 class DecodeStepTest {
-    private static NDManager weights;
-    private static Checkpoint ckpt;
+    @RegisterExtension
+    static final NativeFixture NATIVE = new NativeFixture();
+
     private static TextDecoder decoder;
 
     @BeforeAll
     static void load() {
-        weights = NDManager.newBaseManager("PyTorch");
-        ckpt = Checkpoint.open(TestData.tinyModel());
-        decoder = TextDecoder.load(ckpt, ModelConfig.load(TestData.tinyModel()).text(), weights, DataType.FLOAT32);
-    }
-
-    @AfterAll
-    static void close() {
-        weights.close();
-        ckpt.close();
+        decoder = TextDecoder.load(NATIVE.tinyCheckpoint(), NATIVE.tinyConfig().text(), NATIVE.manager(),
+                DataType.FLOAT32);
     }
 
     @Test
@@ -66,7 +59,7 @@ class DecodeStepTest {
         int[] ids = TextDecoderGoldenTest.ints(Npy.read(TestData.golden("text/input_ids.npy")).longs());
         int steps = 4;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            TextDecoder half = TextDecoder.load(ckpt, decoder.config(), m, DataType.FLOAT16);
+            TextDecoder half = TextDecoder.load(NATIVE.tinyCheckpoint(), decoder.config(), m, DataType.FLOAT16);
             assertNotNull(half.decodeStep());
             float[][] reference = run(decoder, ids, steps, false);
             float[][] step = run(half, ids, steps, true);
@@ -102,7 +95,7 @@ class DecodeStepTest {
     private static float[][] run(TextDecoder decoder, int[] ids, int steps, boolean kernel) {
         String before = System.getProperty(MatVec.MODE_PROPERTY);
         System.setProperty(MatVec.MODE_PROPERTY, kernel ? "java" : "djl");
-        try (NDManager request = weights.newSubManager()) {
+        try (NDManager request = NATIVE.manager().newSubManager()) {
             KvCache cache = decoder.newCache(ids.length + steps, request);
             int next;
             try (NDManager step = request.newSubManager()) {

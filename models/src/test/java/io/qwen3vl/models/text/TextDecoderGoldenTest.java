@@ -5,37 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.NativeFixture;
 import io.qwen3vl.models.TestData;
 import io.qwen3vl.models.Tolerance;
-import io.qwen3vl.models.checkpoint.Checkpoint;
 import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.io.Npy;
 import java.io.IOException;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The text-only golden prompt through the decoder, compared with the official implementation. */
 class TextDecoderGoldenTest {
+    @RegisterExtension
+    static final NativeFixture NATIVE = new NativeFixture();
+
     private static final double LOGIT_TOL = 1e-4;
 
-    private static NDManager weights;
-    private static Checkpoint ckpt;
     private static TextDecoder decoder;
 
     @BeforeAll
     static void load() {
-        weights = NDManager.newBaseManager("PyTorch");
-        ckpt = Checkpoint.open(TestData.tinyModel());
-        ModelConfig config = ModelConfig.load(TestData.tinyModel());
-        decoder = TextDecoder.load(ckpt, config.text(), weights, DataType.FLOAT32);
-    }
-
-    @AfterAll
-    static void close() {
-        weights.close();
-        ckpt.close();
+        ModelConfig config = NATIVE.tinyConfig();
+        decoder = TextDecoder.load(NATIVE.tinyCheckpoint(), config.text(), NATIVE.manager(), DataType.FLOAT32);
     }
 
     static int[] ints(long[] v) {
@@ -60,7 +53,7 @@ class TextDecoderGoldenTest {
         for (int a = 0; a < 3; a++) {
             assertArrayEquals(Arrays.copyOfRange(golden, a * ids.length, (a + 1) * ids.length), positions[a]);
         }
-        try (NDManager scope = weights.newSubManager()) {
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
             KvCache cache = decoder.newCache(ids.length, scope);
             NDArray hidden = decoder.forward(decoder.embed(ids, scope), positions, cache, null);
             float[] last = decoder.logits(hidden.get("-1:")).toFloatArray();
@@ -84,7 +77,7 @@ class TextDecoderGoldenTest {
         int[] ids = ints(Npy.read(TestData.golden("text/input_ids.npy")).longs());
         int[] expected = ints(Npy.read(TestData.golden("text/generated_ids.npy")).longs());
         int[] generated = new int[expected.length];
-        try (NDManager request = weights.newSubManager()) {
+        try (NDManager request = NATIVE.manager().newSubManager()) {
             KvCache cache = decoder.newCache(ids.length + expected.length, request);
             int next;
             try (NDManager step = request.newSubManager()) {

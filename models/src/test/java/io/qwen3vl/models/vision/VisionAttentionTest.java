@@ -8,33 +8,26 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.models.TestData;
-import io.qwen3vl.models.checkpoint.Checkpoint;
+import io.qwen3vl.models.NativeFixture;
 import io.qwen3vl.models.nn.Linear;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Segment structure of the vision attention, on block 0 of the tiny checkpoint with random inputs. */
 class VisionAttentionTest {
-    private static Checkpoint ckpt;
-    private static NDManager root;
+    @RegisterExtension
+    static final NativeFixture NATIVE = new NativeFixture();
+
     private static Linear qkv;
     private static Linear proj;
 
     @BeforeAll
     static void load() {
-        ckpt = Checkpoint.open(TestData.tinyModel());
-        root = NDManager.newBaseManager("PyTorch");
-        qkv = Linear.load(ckpt, "model.visual.blocks.0.attn.qkv", root, DataType.FLOAT32);
-        proj = Linear.load(ckpt, "model.visual.blocks.0.attn.proj", root, DataType.FLOAT32);
-    }
-
-    @AfterAll
-    static void close() {
-        root.close();
-        ckpt.close();
+        qkv = Linear.load(NATIVE.tinyCheckpoint(), "model.visual.blocks.0.attn.qkv", NATIVE.manager(), DataType.FLOAT32);
+        proj = Linear.load(NATIVE.tinyCheckpoint(), "model.visual.blocks.0.attn.proj", NATIVE.manager(),
+                DataType.FLOAT32);
     }
 
     @Test
@@ -48,7 +41,7 @@ class VisionAttentionTest {
 
     @Test
     void segmentsDoNotAttendToEachOther() {
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = NATIVE.manager().newSubManager()) {
             m.getEngine().setRandomSeed(7);
             NDArray x = m.randomNormal(new Shape(192, 64));
             GridThw video = new GridThw(4, 6, 8);
@@ -72,7 +65,7 @@ class VisionAttentionTest {
 
     @Test
     void queryChunkedAttentionEqualsOneShot() {
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = NATIVE.manager().newSubManager()) {
             m.getEngine().setRandomSeed(11);
             NDArray x = m.randomNormal(new Shape(192, 64));
             GridThw video = new GridThw(4, 6, 8);
@@ -89,7 +82,7 @@ class VisionAttentionTest {
     /** fp16 attention (products on widened operands, rounded to fp16) stays within fp16 precision of fp32. */
     @Test
     void fp16AttentionFollowsFp32WithinHalfPrecision() {
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = NATIVE.manager().newSubManager()) {
             m.getEngine().setRandomSeed(5);
             DataType f16 = DataType.FLOAT16;
             NDArray x16 = m.randomNormal(new Shape(192, 64)).toType(f16, false);

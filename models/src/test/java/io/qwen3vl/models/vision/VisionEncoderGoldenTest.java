@@ -7,36 +7,34 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.NativeFixture;
 import io.qwen3vl.models.TestData;
-import io.qwen3vl.models.checkpoint.Checkpoint;
-import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.io.Npy;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The vision tower against the reference implementation's outputs on the tiny checkpoint. */
 class VisionEncoderGoldenTest {
+    @RegisterExtension
+    static final NativeFixture NATIVE = new NativeFixture();
+
     static final double TOL = 1e-4;
 
-    private static Checkpoint ckpt;
-    private static NDManager root;
     private static VisionEncoder encoder;
 
     @BeforeAll
     static void load() {
-        ckpt = Checkpoint.open(TestData.tinyModel());
-        root = NDManager.newBaseManager("PyTorch");
-        encoder = VisionEncoder.load(ckpt, ModelConfig.load(TestData.tinyModel()).vision(), root, DataType.FLOAT32);
+        encoder = VisionEncoder.load(NATIVE.tinyCheckpoint(), NATIVE.tinyConfig().vision(), NATIVE.manager(),
+                DataType.FLOAT32);
     }
 
     @AfterAll
     static void close() {
         encoder.close();
-        root.close();
-        ckpt.close();
     }
 
     static Npy golden(String name) throws IOException {
@@ -53,7 +51,7 @@ class VisionEncoderGoldenTest {
     }
 
     private void checkAgainstGoldens(String kind) throws IOException {
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = NATIVE.manager().newSubManager()) {
             GridThw g = grid(kind + "_grid_thw.npy");
             VisionOutput out = encoder.forward(array(m, golden(kind + "_pixel_values.npy")), List.of(g));
             Npy embeds = golden(kind + "_embeds.npy");
@@ -83,7 +81,7 @@ class VisionEncoderGoldenTest {
     void imageAndVideoInOneBatchEqualTheirSeparateOutputs() throws IOException {
         GridThw ig = grid("image_grid_thw.npy");
         GridThw vg = grid("video_grid_thw.npy");
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = NATIVE.manager().newSubManager()) {
             NDArray img = array(m, golden("image_pixel_values.npy"));
             NDArray vid = array(m, golden("video_pixel_values.npy"));
             VisionOutput alone = encoder.forward(img, List.of(ig));
@@ -105,7 +103,7 @@ class VisionEncoderGoldenTest {
     void videoEqualsItsTemporalPatchesProcessedAsSeparateGrids() throws IOException {
         GridThw g = grid("video_grid_thw.npy");
         GridThw frame = new GridThw(1, g.h(), g.w());
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = NATIVE.manager().newSubManager()) {
             NDArray vid = array(m, golden("video_pixel_values.npy"));
             VisionOutput whole = encoder.forward(vid, List.of(g));
             VisionOutput perFrame = encoder.forward(vid, java.util.Collections.nCopies(g.t(), frame));
@@ -119,7 +117,7 @@ class VisionEncoderGoldenTest {
     @Test
     void twoEqualImagesBatchedTogetherEachMatchTheGolden() throws IOException {
         GridThw g = grid("image_grid_thw.npy");
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = NATIVE.manager().newSubManager()) {
             NDArray img = array(m, golden("image_pixel_values.npy"));
             VisionOutput out = encoder.forward(img.concat(img), List.of(g, g));
             Npy embeds = golden("image_embeds.npy");
@@ -132,15 +130,15 @@ class VisionEncoderGoldenTest {
     @Test
     void forwardLeavesOnlyItsOutputsInTheCallersManager() throws IOException {
         GridThw g = grid("video_grid_thw.npy");
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = NATIVE.manager().newSubManager()) {
             NDArray vid = array(m, golden("video_pixel_values.npy"));
             int before = m.getManagedArrays().size();
-            int rootBefore = root.getManagedArrays().size();
+            int rootBefore = NATIVE.manager().getManagedArrays().size();
             VisionOutput out = encoder.forward(vid, List.of(g));
             assertEquals(before + 1 + out.deepstack().size(), m.getManagedArrays().size(),
                     "arrays left in the caller's manager");
             // getManagedArrays counts sub-managers too: the encoder's weights and the caller's scope
-            assertEquals(rootBefore + 1 + out.deepstack().size(), root.getManagedArrays().size(),
+            assertEquals(rootBefore + 1 + out.deepstack().size(), NATIVE.manager().getManagedArrays().size(),
                     "arrays left in the weight manager or another sub-manager");
             out.close();
         }
@@ -148,7 +146,7 @@ class VisionEncoderGoldenTest {
 
     @Test
     void pixelValuesThatDoNotMatchTheGridAreRejected() {
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = NATIVE.manager().newSubManager()) {
             NDArray px = m.zeros(new Shape(10, 1536));
             var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> encoder.forward(px, List.of(new GridThw(1, 4, 4))));

@@ -10,24 +10,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.qwen3vl.models.NativeFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** One-token attention over a cache equals the backend's batched-matmul path it replaces. */
 class DecodeAttentionTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void open() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final NativeFixture NATIVE = new NativeFixture();
 
     @ParameterizedTest
     @CsvSource({"FLOAT32, 4, 2, 128, 1", "FLOAT32, 4, 2, 128, 77", "FLOAT32, 6, 3, 40, 33", "FLOAT32, 2, 2, 17, 5",
@@ -39,8 +30,8 @@ class DecodeAttentionTest {
         DataType dtype = DataType.valueOf(type);
         int capacity = length + 9; // positions past the length hold garbage the kernel must not read
         float scale = (float) (1 / Math.sqrt(d));
-        try (NDManager scope = manager.newSubManager()) {
-            manager.getEngine().setRandomSeed(length * 31 + d);
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
+            NATIVE.manager().getEngine().setRandomSeed(length * 31 + d);
             NDArray q = scope.randomNormal(new Shape(heads, 1, d)).mul(2).toType(dtype, false);
             NDArray keys = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(dtype, false);
             NDArray values = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(dtype, false);
@@ -69,7 +60,7 @@ class DecodeAttentionTest {
     @CsvSource({"2, 1, 8, 8", "4, 2, 8, 16"})
     void shapesItCannotTakeAreRefused(int heads, int len, int d, int dk) {
         org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(), "no kernel on this JDK: everything is refused");
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
             NDArray q = scope.zeros(new Shape(heads, len, d));
             NDArray cache = scope.zeros(new Shape(2, 10, dk));
             assertEquals(len == 1 && d == dk, DecodeAttention.accepts(q, cache, cache));

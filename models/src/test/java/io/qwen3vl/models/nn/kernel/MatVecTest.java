@@ -11,33 +11,24 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.NativeFixture;
 import io.qwen3vl.models.checkpoint.HalfFloat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The decode kernel against a double-precision reference, at sizes that exercise every tail. */
 class MatVecTest {
+    @RegisterExtension
+    static final NativeFixture NATIVE = new NativeFixture();
+
     private static final double REL_TOL = 1e-5;
     /** Widths around the vector lengths (8, 16, 32 floats/halves): tails of every length, and none. */
     private static final int[] KS = {1, 3, 15, 16, 17, 31, 33, 64, 65, 100, 513, 2051};
     private static final int[] NS = {1, 3, 4, 5, 7, 9, 130};
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void open() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
     /** The kernel loads vectors from ByteBuffers, an entry point of the JDK 17-19 incubator API only. */
     static boolean kernelJdk() {
@@ -69,7 +60,7 @@ class MatVecTest {
                     float[] w = gaussian(random, n * k);
                     float[] x = gaussian(random, k);
                     float[] b = withBias ? gaussian(random, n) : null;
-                    try (NDManager scope = manager.newSubManager()) {
+                    try (NDManager scope = NATIVE.manager().newSubManager()) {
                         NDArray weight = scope.create(w, new Shape(n, k));
                         NDArray bias = b == null ? null : scope.create(b);
                         WeightView view = MatVec.view(weight, bias);
@@ -93,7 +84,7 @@ class MatVecTest {
                     short[] w = halves(random, n * k, true);
                     short[] x = halves(random, k, false);
                     short[] b = withBias ? halves(random, n, false) : null;
-                    try (NDManager scope = manager.newSubManager()) {
+                    try (NDManager scope = NATIVE.manager().newSubManager()) {
                         NDArray weight = half(scope, w, new Shape(n, k));
                         NDArray bias = b == null ? null : half(scope, b, new Shape(n));
                         WeightView view = MatVec.view(weight, bias);
@@ -128,7 +119,7 @@ class MatVecTest {
         x[0] = HalfFloat.fromFloat(1f);
         x[1] = HalfFloat.fromFloat(2f);
         x[64] = HalfFloat.fromFloat(4f);
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
             WeightView view = MatVec.view(half(scope, w, new Shape(n, k)), null);
             ByteBuffer y = MatVec.multiply(half(scope, x, new Shape(1, k)), view)[0].toByteBuffer();
             for (int h = 0; h < n; h++) {
@@ -150,7 +141,7 @@ class MatVecTest {
         int k = 70;
         float[] w = gaussian(random, n * k);
         float[] x = gaussian(random, k);
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
             NDArray weight = scope.create(w, new Shape(n, k));
             NDArray in = scope.create(x, new Shape(1, k));
             float[] whole = MatVec.multiply(in, MatVec.view(weight, null))[0].toFloatArray();
@@ -166,7 +157,7 @@ class MatVecTest {
         Random random = new Random(4);
         int k = 96;
         int[] ns = {64, 8, 33};
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
             NDArray in = scope.create(gaussian(random, k), new Shape(1, k));
             WeightView[] views = new WeightView[ns.length];
             for (int i = 0; i < ns.length; i++) {
@@ -185,7 +176,7 @@ class MatVecTest {
         for (short bad : new short[] {(short) 0x7C00, (short) 0xFC00, (short) 0x7E00}) {
             short[] w = new short[5 * 40];
             w[123] = bad;
-            try (NDManager scope = manager.newSubManager()) {
+            try (NDManager scope = NATIVE.manager().newSubManager()) {
                 assertNull(MatVec.view(half(scope, w, new Shape(5, 40)), null));
             }
         }
