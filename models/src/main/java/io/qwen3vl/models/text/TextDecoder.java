@@ -1,6 +1,7 @@
 package io.qwen3vl.models.text;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -153,15 +154,18 @@ public final class TextDecoder {
         return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     }
 
-    /** Additive mask letting new token i (absolute position past+i) see positions 0..past+i. */
+    /**
+     * Additive mask letting new token i (absolute position past+i) see positions 0..past+i: 0 where
+     * visible, -inf above the diagonal. Built by the backend from two position ranges rather than
+     * in a Java array: a 512-token chunk over a 12K-token context would be a 24 MB Java array per
+     * chunk, garbage that made the JVM's young generation, and so the process's resident memory, grow.
+     */
     private static NDArray causalMask(int past, int len, NDManager scope) {
         int total = past + len;
-        float[] mask = new float[len * total];
-        for (int i = 0; i < len; i++) {
-            for (int j = past + i + 1; j < total; j++) {
-                mask[i * total + j] = Float.NEGATIVE_INFINITY;
-            }
-        }
-        return scope.create(mask, new Shape(len, total));
+        NDArray query = scope.arange(past, total, 1, DataType.INT32).reshape(len, 1);
+        NDArray key = scope.arange(0, total, 1, DataType.INT32).reshape(1, total);
+        NDArray blocked = key.gt(query); // [len, total], by broadcasting
+        Shape shape = new Shape(len, total);
+        return NDArrays.where(blocked, scope.full(shape, Float.NEGATIVE_INFINITY), scope.zeros(shape));
     }
 }
