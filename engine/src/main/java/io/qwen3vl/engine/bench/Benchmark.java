@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.engine.NativeHeap;
 import io.qwen3vl.engine.fusion.MediaEncoder;
 import io.qwen3vl.engine.fusion.VisionFeatures;
 import io.qwen3vl.engine.generate.ChunkedPrefill;
@@ -127,6 +128,7 @@ public final class Benchmark {
                     seconds[r] = Stats.seconds(start);
                 }
             }
+            NativeHeap.trim(); // as the engine does after each request
         }
         return new BenchReport.Vision("image", grid, Stats.median(seconds), FlopCounter.vision(vc, List.of(grid)));
     }
@@ -155,6 +157,7 @@ public final class Benchmark {
                     seconds[r] = Stats.seconds(start);
                 }
             }
+            NativeHeap.trim(); // as the engine does after each request
         }
         long peak = ProcessMemory.peakRssBytes();
         runPeak = Math.max(runPeak, peak);
@@ -185,6 +188,7 @@ public final class Benchmark {
                 }
             }
         }
+        NativeHeap.trim(); // as the engine does after each request
         ModelConfig config = model.config();
         return new BenchReport.Decode(context, Stats.median(seconds),
                 FlopCounter.decodeWeightBytes(config, model.dtype()),
@@ -235,6 +239,7 @@ public final class Benchmark {
                 model.text().logits(last).argMax().getLong();
                 prefillSeconds[r] = Stats.seconds(start);
             }
+            NativeHeap.trim(); // as the engine does after each request
         }
         BenchReport.Vision visionPhase = new BenchReport.Vision("video", grid, Stats.median(visionSeconds),
                 FlopCounter.vision(vc, List.of(grid)));
