@@ -125,8 +125,6 @@ public final class Qwen3VLEngine implements AutoCloseable {
             }
             timings.merge(result.timings());
             return new Answer(text.toString(), result, timings);
-        } finally {
-            NativeHeap.trim(); // the request's freed memory goes back to the system, so a long batch stays flat
         }
     }
 

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.qwen3vl.engine.NativeHeap;
 import io.qwen3vl.engine.fusion.MediaEncoder;
 import io.qwen3vl.engine.fusion.VisionFeatures;
 import io.qwen3vl.engine.generate.ChunkedPrefill;
@@ -128,7 +127,6 @@ public final class Benchmark {
                     seconds[r] = Stats.seconds(start);
                 }
             }
-            NativeHeap.trim(); // as the engine does after each request
         }
         return new BenchReport.Vision("image", grid, Stats.median(seconds), FlopCounter.vision(vc, List.of(grid)));
     }
@@ -141,6 +139,7 @@ public final class Benchmark {
 
     private BenchReport.Prefill prefill(Qwen3VL model, int len) {
         runPeak = Math.max(runPeak, ProcessMemory.peakRssBytes());
+        NativeHeap.trim(); // what earlier phases freed goes back first: the prompt's own footprint
         boolean measured = ProcessMemory.resetPeak(); // this phase's own peak, for its memory budget
         double[] seconds = new double[options.repeats()];
         long[][] positions = textPositions(len);
@@ -157,7 +156,6 @@ public final class Benchmark {
                     seconds[r] = Stats.seconds(start);
                 }
             }
-            NativeHeap.trim(); // as the engine does after each request
         }
         long peak = ProcessMemory.peakRssBytes();
         runPeak = Math.max(runPeak, peak);
@@ -188,7 +186,6 @@ public final class Benchmark {
                 }
             }
         }
-        NativeHeap.trim(); // as the engine does after each request
         ModelConfig config = model.config();
         return new BenchReport.Decode(context, Stats.median(seconds),
                 FlopCounter.decodeWeightBytes(config, model.dtype()),
@@ -239,7 +236,6 @@ public final class Benchmark {
                 model.text().logits(last).argMax().getLong();
                 prefillSeconds[r] = Stats.seconds(start);
             }
-            NativeHeap.trim(); // as the engine does after each request
         }
         BenchReport.Vision visionPhase = new BenchReport.Vision("video", grid, Stats.median(visionSeconds),
                 FlopCounter.vision(vc, List.of(grid)));
