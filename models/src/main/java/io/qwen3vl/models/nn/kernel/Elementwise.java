@@ -64,20 +64,14 @@ public final class Elementwise {
         }
     }
 
-    /** Whether the vector implementation is in use (for tests and reports). */
+    /** Whether the vector implementation is in use (for tests). */
     static boolean vectorized() {
         return VECTOR != null;
     }
 
     private static ElementwiseOps load() {
-        if (ModuleLayer.boot().findModule(MatVec.VECTOR_MODULE).isEmpty()) {
-            return null;
-        }
-        try {
-            return (ElementwiseOps) Class.forName(Elementwise.class.getPackageName() + ".VectorElementwise")
-                    .getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null; // a JVM whose module cannot run here: the scalar path gives the same results
-        }
+        // without the module the scalar path gives the same results
+        return ModuleLayer.boot().findModule(MatVec.VECTOR_MODULE).isEmpty() ? null
+                : MatVec.vectorImplementation("VectorElementwise", ElementwiseOps.class);
     }
 }

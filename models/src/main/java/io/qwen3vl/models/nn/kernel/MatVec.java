@@ -56,6 +56,20 @@ public final class MatVec {
         return "java vector " + Backend.DOTS + ", " + Backend.pool().threads() + " threads";
     }
 
+    /**
+     * A new instance of this package's class {@code simpleName}, one that refers to the Vector API and
+     * so is loaded by name, once the caller has checked that the module is there; null when it cannot
+     * load or link on this JVM (the caller then runs without it).
+     */
+    static <T> T vectorImplementation(String simpleName, Class<T> type) {
+        try {
+            return type.cast(Class.forName(MatVec.class.getPackageName() + "." + simpleName)
+                    .getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
     /** The vector kernels, for the other kernels of this package (only when {@link #enabled()}). */
     static RowDots rowDots() {
         return Backend.DOTS;
@@ -220,15 +234,8 @@ public final class MatVec {
         private static volatile WorkerPool pool;
 
         private static RowDots loadDots() {
-            if (!byteBufferVectorsAvailable()) {
-                return null;
-            }
-            try {
-                return (RowDots) Class.forName(MatVec.class.getPackageName() + ".VectorRowDots")
-                        .getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return null; // e.g. a JVM whose module cannot run here: the backend path still works
-            }
+            // without it (or on a JVM whose module cannot run here) the backend path still works
+            return byteBufferVectorsAvailable() ? vectorImplementation("VectorRowDots", RowDots.class) : null;
         }
 
         /**
