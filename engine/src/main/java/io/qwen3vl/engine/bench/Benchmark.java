@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  * Runs every phase of {@link BenchOptions} against one model and collects a {@link BenchReport}:
  * load, text prefill (each prompt's own peak memory), decode at each context, the vision encoder
  * on an image, the time to first token of a video question, and then, with the model closed, this
- * machine's limits (memory bandwidth, GEMM peak) that the phases are held against. Probing last keeps the probes' buffers
- * out of the model's peak memory.
+ * machine's limits (memory bandwidth, GEMM peak) that the phases are held against. Probing last
+ * keeps the probes' buffers out of the model's peak memory.
  *
  * <p>Inputs are synthetic (random token ids and pixel values): timings depend on shapes, not
  * values. Decode contexts are reached by writing random keys and values into the KV cache

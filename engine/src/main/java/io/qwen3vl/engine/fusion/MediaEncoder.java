@@ -168,7 +168,6 @@ public final class MediaEncoder implements AutoCloseable {
         return model.vision().forward(pixels, grids);
     }
 
-
     @Override
     public void close() {
         decoder.shutdownNow();
