@@ -1,6 +1,5 @@
 package io.qwen3vl.cli;
 
-import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.engine.bench.BenchOptions;
 import io.qwen3vl.engine.bench.BenchReport;
 import io.qwen3vl.engine.bench.Benchmark;
@@ -115,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             b.model(ModelLocator.resolve(model.modelOrEnv()));
         }
-        b.dtype(dtype(model.dtype)).device(model.device);
+        b.precision(model.precision()).device(model.device);
         if (repeats != null) {
             b.repeats(repeats);
         }
@@ -141,19 +140,6 @@ public final class BenchCommand implements Callable<Integer> {
             b.threads(threads);
         }
         return b.build();
-    }
-
-    static DataType dtype(String name) {
-        switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "fp32":
-            case "float32":
-                return DataType.FLOAT32;
-            case "fp16":
-            case "float16":
-                return DataType.FLOAT16;
-            default:
-                throw new UsageError("--dtype must be fp32 or fp16, not '" + name + "'");
-        }
     }
 
     private static int[] size(String text) {

@@ -59,7 +59,7 @@ class BenchCommandTest {
                 "--video-size", "320x240");
         var options = command.options();
         assertEquals("random 2B", options.modelLabel());
-        assertEquals(ai.djl.ndarray.types.DataType.FLOAT16, options.dtype());
+        assertEquals(io.qwen3vl.models.Precision.FP16, options.precision());
         assertEquals(2, options.decodeContexts().length);
         assertEquals(320, options.videoWidth());
         assertEquals(4.0, options.videoSeconds()); // --quick's video length kept

@@ -10,6 +10,7 @@ import io.qwen3vl.engine.generate.SamplingSettings;
 import io.qwen3vl.engine.generate.TokenListener;
 import io.qwen3vl.engine.request.PreparedPrompt;
 import io.qwen3vl.engine.request.PromptBuilder;
+import io.qwen3vl.models.Precision;
 import io.qwen3vl.models.Qwen3VL;
 import io.qwen3vl.models.config.GenerationConfig;
 import io.qwen3vl.tokenizer.QwenTokenizer;
@@ -46,20 +47,30 @@ public final class Qwen3VLEngine implements AutoCloseable {
 
     /** Loads a model folder onto {@code device} ("cpu", "cuda[:N]") computing in {@code dtype}. */
     public static Qwen3VLEngine load(Path modelDir, String device, DataType dtype) {
-        return load(modelDir, device, dtype, MediaEncoder.DEFAULT_CHUNK_PATCHES);
+        return load(modelDir, device, Precision.of(dtype), MediaEncoder.DEFAULT_CHUNK_PATCHES);
+    }
+
+    /** Loads a model folder onto {@code device} in {@code precision} (fp32, fp16, or 8-bit text weights). */
+    public static Qwen3VLEngine load(Path modelDir, String device, Precision precision) {
+        return load(modelDir, device, precision, MediaEncoder.DEFAULT_CHUNK_PATCHES);
+    }
+
+    /** As {@link #load(Path, String, DataType)}, with {@code videoChunkPatches} (see {@link #load(Path, String, Precision, int)}). */
+    public static Qwen3VLEngine load(Path modelDir, String device, DataType dtype, int videoChunkPatches) {
+        return load(modelDir, device, Precision.of(dtype), videoChunkPatches);
     }
 
     /**
-     * As {@link #load(Path, String, DataType)}, encoding videos in chunks of about
+     * As {@link #load(Path, String, Precision)}, encoding videos in chunks of about
      * {@code videoChunkPatches} patches while the next chunk is decoded.
      */
-    public static Qwen3VLEngine load(Path modelDir, String device, DataType dtype, int videoChunkPatches) {
+    public static Qwen3VLEngine load(Path modelDir, String device, Precision precision, int videoChunkPatches) {
         Timings timings = new Timings();
         PromptBuilder prompts = null;
         try (Timings.Phase p = timings.phase("load")) {
             prompts = PromptBuilder.load(modelDir);
             GenerationConfig generation = GenerationConfig.load(modelDir);
-            Qwen3VL model = Qwen3VL.load(modelDir, device, dtype);
+            Qwen3VL model = Qwen3VL.load(modelDir, device, precision);
             return new Qwen3VLEngine(modelDir, model, prompts.tokenizer(), prompts, generation, timings,
                     videoChunkPatches);
         } catch (RuntimeException e) {

@@ -27,16 +27,16 @@ public final class Qwen3VL implements AutoCloseable {
     private final NDManager weights;
     private final TextDecoder text;
     private final VisionEncoder vision;
-    private final DataType dtype;
+    private final Precision precision;
 
     private Qwen3VL(ModelConfig config, WeightSource source, NDManager weights, TextDecoder text,
-                    VisionEncoder vision, DataType dtype) {
+                    VisionEncoder vision, Precision precision) {
         this.config = config;
         this.source = source;
         this.weights = weights;
         this.text = text;
         this.vision = vision;
-        this.dtype = dtype;
+        this.precision = precision;
     }
 
     /**
@@ -44,9 +44,14 @@ public final class Qwen3VL implements AutoCloseable {
      * weights and activations in {@code dtype} (FLOAT32 or FLOAT16).
      */
     public static Qwen3VL load(Path modelDir, String device, DataType dtype) {
+        return load(modelDir, device, Precision.of(dtype));
+    }
+
+    /** Loads the model folder onto {@code device} in {@code precision}. */
+    public static Qwen3VL load(Path modelDir, String device, Precision precision) {
         ModelConfig config = ModelConfig.load(modelDir);
         Device dev = resolveDevice(device);
-        return load(Checkpoint.open(modelDir), config, dev, dtype);
+        return load(Checkpoint.open(modelDir), config, dev, precision);
     }
 
     /**
@@ -55,6 +60,12 @@ public final class Qwen3VL implements AutoCloseable {
      * closes it, and so does a failed load.
      */
     public static Qwen3VL load(WeightSource source, ModelConfig config, Device device, DataType dtype) {
+        return load(source, config, device, Precision.of(dtype));
+    }
+
+    /** {@link #load(WeightSource, ModelConfig, Device, DataType)} in any {@code precision}. */
+    public static Qwen3VL load(WeightSource source, ModelConfig config, Device device, Precision precision) {
+        DataType dtype = precision.dtype();
         NDManager weights;
         try {
             weights = NDManager.newBaseManager(device, "PyTorch");
@@ -63,11 +74,11 @@ public final class Qwen3VL implements AutoCloseable {
             throw e;
         }
         try {
-            TextDecoder text = TextDecoder.load(source, config.text(), weights, dtype);
+            TextDecoder text = TextDecoder.load(source, config.text(), weights, dtype, precision.textWeights());
             // A text-only export of the checkpoint may lack the tower; images then fail clearly on use.
             VisionEncoder vision = config.vision() != null && source.contains(VisionEncoder.PREFIX + "merger.norm.weight")
                     ? VisionEncoder.load(source, config.vision(), weights, dtype) : null;
-            return new Qwen3VL(config, source, weights, text, vision, dtype);
+            return new Qwen3VL(config, source, weights, text, vision, precision);
         } catch (RuntimeException e) {
             weights.close();
             source.close();
@@ -114,8 +125,13 @@ public final class Qwen3VL implements AutoCloseable {
         return vision;
     }
 
+    /** The dtype of activations and the KV cache. */
     public DataType dtype() {
-        return dtype;
+        return precision.dtype();
+    }
+
+    public Precision precision() {
+        return precision;
     }
 
     /** The checkpoint the weights came from; fails for models built from synthetic weights. */

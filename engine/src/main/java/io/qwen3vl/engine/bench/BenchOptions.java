@@ -1,6 +1,7 @@
 package io.qwen3vl.engine.bench;
 
 import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.Precision;
 import io.qwen3vl.engine.generate.ChunkedPrefill;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.Arrays;
  * What a benchmark run measures and how hard. Exactly one of {@code randomSize} (synthetic weights
  * of a released configuration: 2B, 4B, 8B) and {@code modelDir} (a checkpoint folder) is set.
  *
+ * @param precision       how the model holds and computes its numbers (fp32, fp16, int8)
  * @param prefillLengths  prompt lengths whose prefill is timed (text only)
  * @param decodeContexts  cache lengths at which single-token decode steps are timed
  * @param decodeSteps     timed decode steps per context (after as many warm-up steps as {@code warmups})
@@ -24,7 +26,7 @@ import java.util.Arrays;
 public record BenchOptions(
         String randomSize,
         Path modelDir,
-        DataType dtype,
+        Precision precision,
         String device,
         int[] prefillLengths,
         int[] decodeContexts,
@@ -46,8 +48,8 @@ public record BenchOptions(
         if ((randomSize == null) == (modelDir == null)) {
             throw new IllegalArgumentException("give exactly one of --random SIZE and --model DIR");
         }
-        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
-            throw new IllegalArgumentException("--dtype must be fp32 or fp16, not " + dtype);
+        if (precision == null) {
+            throw new IllegalArgumentException("no precision given");
         }
         positive("prefill length", prefillLengths);
         positive("decode context", decodeContexts);
@@ -77,6 +79,11 @@ public record BenchOptions(
                 : String.valueOf(modelDir.getFileName());
     }
 
+    /** The compute dtype: activations, KV cache, GEMM peak. */
+    public DataType dtype() {
+        return precision.dtype();
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -88,7 +95,7 @@ public record BenchOptions(
     public static final class Builder {
         private String randomSize;
         private Path modelDir;
-        private DataType dtype = DataType.FLOAT32;
+        private Precision precision = Precision.FP32;
         private String device = "cpu";
         private int[] prefillLengths = {512, 2048};
         private int[] decodeContexts = {1024, 8192};
@@ -131,8 +138,8 @@ public record BenchOptions(
             return this;
         }
 
-        public Builder dtype(DataType dtype) {
-            this.dtype = dtype;
+        public Builder precision(Precision precision) {
+            this.precision = precision;
             return this;
         }
 
@@ -205,7 +212,7 @@ public record BenchOptions(
         }
 
         public BenchOptions build() {
-            return new BenchOptions(randomSize, modelDir, dtype, device, prefillLengths, decodeContexts, decodeSteps,
+            return new BenchOptions(randomSize, modelDir, precision, device, prefillLengths, decodeContexts, decodeSteps,
                     repeats, warmups, bandwidthBytes, threads, gemmRows, imageSize, videoSeconds, videoFps, videoWidth,
                     videoHeight, prefillChunk, seed);
         }

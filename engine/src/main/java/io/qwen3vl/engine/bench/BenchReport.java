@@ -130,7 +130,7 @@ public final class BenchReport {
         JsonObject root = new JsonObject();
         JsonObject run = new JsonObject();
         run.addProperty("model", options.modelLabel());
-        run.addProperty("dtype", dtypeName(options.dtype()));
+        run.addProperty("dtype", options.precision().label());
         run.addProperty("device", device.toString());
         run.addProperty("cores", Runtime.getRuntime().availableProcessors());
         run.addProperty("repeats", options.repeats());
@@ -298,7 +298,7 @@ public final class BenchReport {
 
     private String title() {
         return String.format(Locale.ROOT, "%s, %s, %s, %d cores, decode kernel: %s", options.modelLabel(),
-                dtypeName(options.dtype()), device, Runtime.getRuntime().availableProcessors(), decodeKernel);
+                options.precision().label(), device, Runtime.getRuntime().availableProcessors(), decodeKernel);
     }
 
     private List<String[]> rows() {

@@ -63,12 +63,12 @@ public final class Benchmark {
         BenchReport.Builder report = new BenchReport.Builder(options, config, device);
         report.decodeKernel(device.isGpu() ? "djl (GPU)" : MatVec.describe());
 
-        log.accept("load: " + options.modelLabel() + " in " + options.dtype());
+        log.accept("load: " + options.modelLabel() + " in " + options.precision());
         long start = System.nanoTime();
         Qwen3VL model = options.randomSize() != null
                 ? Qwen3VL.load(new RandomWeights(options.modelLabel(), config, options.seed()), config, device,
-                        options.dtype())
-                : Qwen3VL.load(options.modelDir(), options.device(), options.dtype());
+                        options.precision())
+                : Qwen3VL.load(options.modelDir(), options.device(), options.precision());
         try (model) {
             report.load(new BenchReport.Load(Stats.seconds(start), ProcessMemory.rssBytes(),
                     FlopCounter.parameters(config)));
@@ -160,7 +160,7 @@ public final class Benchmark {
         long peak = ProcessMemory.peakRssBytes();
         runPeak = Math.max(runPeak, peak);
         ModelConfig config = model.config();
-        long budget = FlopCounter.parameters(config) * model.dtype().getNumOfBytes()
+        long budget = FlopCounter.weightBytes(config, model.precision())
                 + FlopCounter.kvBytes(config.text(), model.dtype(), len) + (1L << 30);
         return new BenchReport.Prefill(len, Stats.median(seconds), FlopCounter.text(config.text(), 0, len, 1),
                 measured ? peak : -1, budget);
@@ -188,7 +188,7 @@ public final class Benchmark {
         }
         ModelConfig config = model.config();
         return new BenchReport.Decode(context, Stats.median(seconds),
-                FlopCounter.decodeWeightBytes(config, model.dtype()),
+                FlopCounter.decodeWeightBytes(config, model.precision()),
                 FlopCounter.kvBytes(config.text(), model.dtype(), context));
     }
 

@@ -1,10 +1,13 @@
 package io.qwen3vl.engine.bench;
 
 import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.Precision;
 import io.qwen3vl.models.checkpoint.TensorShapes;
 import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.config.VisionConfig;
+import io.qwen3vl.models.nn.WeightFormat;
+import io.qwen3vl.models.nn.kernel.Int8Blocks;
 import io.qwen3vl.models.vision.GridThw;
 import java.util.List;
 import java.util.Map;
@@ -61,20 +64,49 @@ public final class FlopCounter {
      * Bytes of weights one decode step reads: every decoder-layer tensor, the final norm and the
      * LM head (the embedding matrix itself when tied). The embedding lookup reads one row only.
      */
-    public static long decodeWeightBytes(ModelConfig config, DataType dtype) {
+    public static long decodeWeightBytes(ModelConfig config, Precision precision) {
         TextConfig c = config.text();
-        long elements = 0;
+        long bytes = 0;
         for (Map.Entry<String, long[]> e : TensorShapes.of(config).entrySet()) {
             String name = e.getKey();
             boolean text = name.startsWith("model.language_model.") || name.startsWith("lm_head.");
             if (text && !name.endsWith("embed_tokens.weight")) {
-                elements += count(e.getValue());
+                bytes += textTensorBytes(e.getValue(), precision);
             }
         }
         if (c.tieWordEmbeddings()) {
-            elements += (long) c.vocabSize() * c.hiddenSize();
+            bytes += textTensorBytes(new long[] {c.vocabSize(), c.hiddenSize()}, precision);
         }
-        return elements * dtype.getNumOfBytes();
+        return bytes;
+    }
+
+    /**
+     * Bytes the loaded model's weights take: every tensor in the compute dtype, but with 8-bit text
+     * weights each projection and the LM head in 8 bits plus block scales — and, when the head is
+     * tied, the embeddings kept as well in the compute dtype for lookups.
+     */
+    public static long weightBytes(ModelConfig config, Precision precision) {
+        long bytes = 0;
+        for (Map.Entry<String, long[]> e : TensorShapes.of(config).entrySet()) {
+            String name = e.getKey();
+            boolean projection = (name.startsWith("model.language_model.layers.") || name.startsWith("lm_head."));
+            bytes += projection ? textTensorBytes(e.getValue(), precision)
+                    : count(e.getValue()) * precision.dtype().getNumOfBytes();
+        }
+        TextConfig c = config.text();
+        if (c.tieWordEmbeddings() && precision.textWeights() == WeightFormat.INT8) {
+            bytes += textTensorBytes(new long[] {c.vocabSize(), c.hiddenSize()}, precision);
+        }
+        return bytes;
+    }
+
+    /** A language-model tensor as the model holds it: 8 bits and a scale per block for matrices of whole blocks. */
+    private static long textTensorBytes(long[] shape, Precision precision) {
+        long n = count(shape);
+        if (precision.textWeights() == WeightFormat.INT8 && shape.length == 2 && shape[1] % Int8Blocks.BLOCK == 0) {
+            return n + n / Int8Blocks.BLOCK * Float.BYTES;
+        }
+        return n * precision.dtype().getNumOfBytes();
     }
 
     /** Bytes of cached keys and values one decode step reads at {@code context} tokens. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.qwen3vl.engine.TestData;
+import io.qwen3vl.models.Precision;
 import io.qwen3vl.models.checkpoint.Checkpoint;
 import io.qwen3vl.models.config.ModelConfig;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ class BenchmarkTest {
     static BenchOptions tinyQuick() {
         return BenchOptions.builder()
                 .model(TestData.tinyModel())
-                .dtype(DataType.FLOAT32)
+                .precision(Precision.FP32)
                 .repeats(1)
                 .warmups(1)
                 .prefillLengths(16, 40)
@@ -73,14 +74,23 @@ class BenchmarkTest {
     void decodeBytesAreTheCheckpointsTextWeightsWithTheTiedHead() {
         ModelConfig config = ModelConfig.load(TestData.tinyModel());
         long elements = 0;
+        long matrixElements = 0;
         try (Checkpoint ckpt = Checkpoint.open(TestData.tinyModel())) {
             for (String name : ckpt.names()) {
                 if (name.startsWith("model.language_model.")) {
-                    elements += ckpt.info(name).elementCount(); // embeddings included: they are the tied LM head
+                    long n = ckpt.info(name).elementCount();
+                    elements += n; // embeddings included: they are the tied LM head
+                    if (ckpt.info(name).shape().length == 2) {
+                        matrixElements += n;
+                    }
                 }
             }
         }
-        assertEquals(elements * 2, FlopCounter.decodeWeightBytes(config, DataType.FLOAT16));
+        assertEquals(elements * 2, FlopCounter.decodeWeightBytes(config, Precision.FP16));
+        // 8 bits: every matrix (the tiny model's rows are whole blocks) a byte plus a 4-byte scale per 32
+        long vectors = elements - matrixElements;
+        assertEquals(matrixElements + matrixElements / 32 * 4 + vectors * 4,
+                FlopCounter.decodeWeightBytes(config, Precision.INT8));
     }
 
     private static void collect(JsonElement e, String key, List<Double> out) {

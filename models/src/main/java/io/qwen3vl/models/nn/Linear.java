@@ -9,7 +9,8 @@ import io.qwen3vl.models.nn.kernel.WeightView;
 
 /**
  * A dense layer {@code y = x·Wᵀ + b} with the weight kept in the checkpoint's {@code [out, in]}
- * layout, which is the layout torch's linear kernel (and the fast fp16 vector×matrix path) wants.
+ * layout, which is the layout torch's linear kernel (and the fast fp16 vector×matrix path) wants,
+ * or held in 8 bits ({@link Int8Weight}, same layout) for a model loaded with 8-bit weights.
  *
  * <p>A single input row on the CPU (decoding one token) goes through the Java decode kernel
  * {@link MatVec}, which reads this weight in place at the memory's pace; everything else (prefill,
@@ -27,20 +28,51 @@ public final class Linear {
     /** Marks a weight the kernel cannot read, so the check is not repeated on every call. */
     private static final Object NO_VIEW = new Object();
 
-    private final NDArray weight;
+    private final NDArray weight; // null when held in 8 bits
+    private final Int8Weight int8; // null when dense
     private final NDArray bias;
     private volatile Object view; // null: not looked at yet; a WeightView; or NO_VIEW
 
     public Linear(NDArray weight, NDArray bias) {
+        this(weight, null, bias);
+    }
+
+    private Linear(NDArray weight, Int8Weight int8, NDArray bias) {
         this.weight = weight;
+        this.int8 = int8;
         this.bias = bias;
     }
 
     /** Loads {@code prefix.weight} and, when present, {@code prefix.bias}. */
     public static Linear load(WeightSource source, String prefix, NDManager manager, DataType dtype) {
+        return load(source, prefix, manager, dtype, WeightFormat.DENSE);
+    }
+
+    /**
+     * Loads {@code prefix.weight} in {@code format} ({@link WeightFormat#INT8}: quantized from its
+     * {@code dtype} values, which are then freed; kept dense when its rows are not whole blocks) and,
+     * when present, {@code prefix.bias} in {@code dtype}.
+     */
+    public static Linear load(WeightSource source, String prefix, NDManager manager, DataType dtype,
+                              WeightFormat format) {
         NDArray w = source.load(prefix + ".weight", manager, dtype);
         NDArray b = source.contains(prefix + ".bias") ? source.load(prefix + ".bias", manager, dtype) : null;
+        if (format == WeightFormat.INT8 && Int8Weight.fits(w)) {
+            Linear q = quantized(w, b, manager);
+            w.close();
+            return q;
+        }
         return new Linear(w, b);
+    }
+
+    /**
+     * A layer over {@code weight} held in 8 bits (a quantized copy in {@code manager}; {@code weight}
+     * itself is left to its owner, e.g. tied embeddings that lookups still read), or over
+     * {@code weight} as it is when its rows are not whole blocks ({@link Int8Weight#fits}).
+     */
+    public static Linear quantized(NDArray weight, NDArray bias, NDManager manager) {
+        return Int8Weight.fits(weight) ? new Linear(null, Int8Weight.quantize(weight, manager), bias)
+                : new Linear(weight, bias);
     }
 
     public NDArray forward(NDArray x) {
@@ -48,41 +80,53 @@ public final class Linear {
         if (v != null) {
             return MatVec.multiply(x, v)[0];
         }
+        if (int8 != null) {
+            return inRowBlocks(x, int8::dequantize, x.getDataType());
+        }
         if (HalfProducts.widens(x) && weight.getDataType() == DataType.FLOAT16
                 && x.getShape().size() / x.getShape().tail() >= WIDEN_FP16_ROWS) {
-            return widened(x);
+            return inRowBlocks(x, (from, to, scope) -> widenRows(weight, from, to, outFeatures(), scope),
+                    DataType.FLOAT16);
         }
         return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
     }
 
     /**
-     * The product in fp32 with temporary fp32 copies of the weight, a block of output rows at a time:
-     * each copy stays below glibc's mmap threshold (see {@link RowChunks}), so it is reused from the
-     * heap instead of being faulted in afresh on every call, and is freed before the next block.
+     * The product in fp32 with temporary fp32 copies of the weight ({@code rows} makes one: widened
+     * fp16 or dequantized 8-bit rows), a block of output rows at a time: each copy stays below
+     * glibc's mmap threshold (see {@link RowChunks}), so it is reused from the heap instead of being
+     * faulted in afresh on every call, and is freed before the next block. The result is in {@code out}.
      */
-    private NDArray widened(NDArray x) {
-        long rows = weight.getShape().get(0);
-        long block = RowChunks.rowsPerBlock(weight.getShape().get(1), Float.BYTES);
+    private NDArray inRowBlocks(NDArray x, RowChunks.Block rows, DataType out) {
+        long n = outFeatures();
+        long block = RowChunks.rowsPerBlock(inFeatures(), Float.BYTES);
         NDArray x32 = x.toType(DataType.FLOAT32, false);
-        NDArray out = RowChunks.map(rows, block, x.getShape().dimension() - 1, x.getManager(), (from, to, scope) -> {
-            NDArray w = widenRows(weight, from, to, rows, scope);
-            NDArray b = bias == null ? null : widenRows(bias, from, to, rows, scope);
-            NDArray y = ai.djl.nn.core.Linear.linear(x32, w, b).singletonOrThrow();
-            y.attach(scope);
-            return y.toType(DataType.FLOAT16, false);
+        NDArray y = RowChunks.map(n, block, x.getShape().dimension() - 1, x.getManager(), (from, to, scope) -> {
+            NDArray w = rows.compute(from, to, scope);
+            NDArray b = bias == null ? null : widenRows(bias, from, to, n, scope);
+            NDArray part = ai.djl.nn.core.Linear.linear(x32, w, b).singletonOrThrow();
+            part.attach(scope);
+            return part.toType(out, false);
         });
-        x32.close();
-        return out;
+        if (x32 != x) {
+            x32.close();
+        }
+        return y;
     }
 
-    /** Rows {@code [from, to)} of {@code a} (all of it when that is everything) in fp32, owned by {@code scope}. */
+    /**
+     * Rows {@code [from, to)} of {@code a} (all of it when that is everything) in fp32, owned by
+     * {@code scope} unless it is {@code a} itself (all rows of an fp32 array: an 8-bit layer's bias).
+     */
     private static NDArray widenRows(NDArray a, long from, long to, long rows, NDManager scope) {
         NDArray part = from == 0 && to == rows ? a : a.get("{}:{}", from, to);
         if (part != a) {
             part.attach(scope); // a slice would otherwise live as long as the weights
         }
         NDArray wide = part.toType(DataType.FLOAT32, false);
-        wide.attach(scope);
+        if (wide != a) {
+            wide.attach(scope);
+        }
         return wide;
     }
 
@@ -127,7 +171,8 @@ public final class Linear {
             synchronized (this) {
                 v = view;
                 if (v == null) {
-                    WeightView made = MatVec.view(weight, bias);
+                    WeightView made = int8 != null ? MatVec.viewInt8(int8.quants(), int8.scales(), bias)
+                            : MatVec.view(weight, bias);
                     view = v = made != null ? made : NO_VIEW;
                 }
             }
@@ -135,6 +180,7 @@ public final class Linear {
         return v instanceof WeightView ? (WeightView) v : null;
     }
 
+    /** The dense weight {@code [out, in]}; null for a layer held in 8 bits. */
     public NDArray weight() {
         return weight;
     }
@@ -144,6 +190,10 @@ public final class Linear {
     }
 
     public long outFeatures() {
-        return weight.getShape().get(0);
+        return int8 != null ? int8.rows() : weight.getShape().get(0);
+    }
+
+    public long inFeatures() {
+        return int8 != null ? int8.cols() : weight.getShape().get(1);
     }
 }

@@ -8,6 +8,7 @@ import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.HalfProducts;
 import io.qwen3vl.models.nn.Linear;
+import io.qwen3vl.models.nn.WeightFormat;
 import io.qwen3vl.models.nn.RmsNorm;
 import io.qwen3vl.models.nn.RowChunks;
 import io.qwen3vl.models.nn.kernel.DecodeAttention;
@@ -31,11 +32,12 @@ final class Attention {
     private final int headDim;
     private final float scaling;
 
-    Attention(WeightSource source, String prefix, TextConfig config, NDManager manager, DataType dtype) {
-        qProj = Linear.load(source, prefix + "q_proj", manager, dtype);
-        kProj = Linear.load(source, prefix + "k_proj", manager, dtype);
-        vProj = Linear.load(source, prefix + "v_proj", manager, dtype);
-        oProj = Linear.load(source, prefix + "o_proj", manager, dtype);
+    Attention(WeightSource source, String prefix, TextConfig config, NDManager manager, DataType dtype,
+              WeightFormat format) {
+        qProj = Linear.load(source, prefix + "q_proj", manager, dtype, format);
+        kProj = Linear.load(source, prefix + "k_proj", manager, dtype, format);
+        vProj = Linear.load(source, prefix + "v_proj", manager, dtype, format);
+        oProj = Linear.load(source, prefix + "o_proj", manager, dtype, format);
         qNorm = new RmsNorm(source.load(prefix + "q_norm.weight", manager, dtype), config.rmsNormEps());
         kNorm = new RmsNorm(source.load(prefix + "k_norm.weight", manager, dtype), config.rmsNormEps());
         heads = config.numAttentionHeads();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.RmsNorm;
+import io.qwen3vl.models.nn.WeightFormat;
 
 /** One pre-norm transformer layer of the Qwen3 decoder. */
 final class DecoderLayer {
@@ -15,13 +16,14 @@ final class DecoderLayer {
     private final Mlp mlp;
     private final int index;
 
-    DecoderLayer(WeightSource source, String prefix, int index, TextConfig config, NDManager manager, DataType dtype) {
+    DecoderLayer(WeightSource source, String prefix, int index, TextConfig config, NDManager manager, DataType dtype,
+                 WeightFormat format) {
         this.index = index;
         inputNorm = new RmsNorm(source.load(prefix + "input_layernorm.weight", manager, dtype), config.rmsNormEps());
-        attention = new Attention(source, prefix + "self_attn.", config, manager, dtype);
+        attention = new Attention(source, prefix + "self_attn.", config, manager, dtype, format);
         postAttentionNorm = new RmsNorm(
                 source.load(prefix + "post_attention_layernorm.weight", manager, dtype), config.rmsNormEps());
-        mlp = new Mlp(source, prefix + "mlp.", config, manager, dtype);
+        mlp = new Mlp(source, prefix + "mlp.", config, manager, dtype, format);
     }
 
     NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {

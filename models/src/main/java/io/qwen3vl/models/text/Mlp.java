@@ -7,6 +7,7 @@ import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Activations;
 import io.qwen3vl.models.nn.Linear;
+import io.qwen3vl.models.nn.WeightFormat;
 import io.qwen3vl.models.nn.RowChunks;
 import io.qwen3vl.models.nn.kernel.Elementwise;
 import io.qwen3vl.models.nn.kernel.MatVec;
@@ -18,10 +19,10 @@ final class Mlp {
     private final Linear down;
     private final String act;
 
-    Mlp(WeightSource source, String prefix, TextConfig config, NDManager manager, DataType dtype) {
-        gate = Linear.load(source, prefix + "gate_proj", manager, dtype);
-        up = Linear.load(source, prefix + "up_proj", manager, dtype);
-        down = Linear.load(source, prefix + "down_proj", manager, dtype);
+    Mlp(WeightSource source, String prefix, TextConfig config, NDManager manager, DataType dtype, WeightFormat format) {
+        gate = Linear.load(source, prefix + "gate_proj", manager, dtype, format);
+        up = Linear.load(source, prefix + "up_proj", manager, dtype, format);
+        down = Linear.load(source, prefix + "down_proj", manager, dtype, format);
         act = config.hiddenAct();
     }
 

@@ -10,6 +10,7 @@ import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.RmsNorm;
+import io.qwen3vl.models.nn.WeightFormat;
 
 /**
  * The Qwen3 language model of Qwen3-VL: token embeddings, decoder layers with Interleaved-MRoPE,
@@ -44,15 +45,30 @@ public final class TextDecoder {
     }
 
     public static TextDecoder load(WeightSource source, TextConfig config, NDManager manager, DataType dtype) {
+        return load(source, config, manager, dtype, WeightFormat.DENSE);
+    }
+
+    /**
+     * Loads the language model computing in {@code dtype}, its projections and LM head held in
+     * {@code format}; the embeddings and norms stay in {@code dtype} (a lookup reads one row, and a
+     * tied LM head in 8 bits is a quantized copy of the embeddings).
+     */
+    public static TextDecoder load(WeightSource source, TextConfig config, NDManager manager, DataType dtype,
+                                   WeightFormat format) {
+        if (format == WeightFormat.INT8 && dtype != DataType.FLOAT32) {
+            throw new IllegalArgumentException("8-bit weights compute in fp32, not " + dtype);
+        }
         NDArray embed = source.load(PREFIX + "embed_tokens.weight", manager, dtype);
         DecoderLayer[] layers = new DecoderLayer[config.numHiddenLayers()];
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new DecoderLayer(source, PREFIX + "layers." + i + ".", i, config, manager, dtype);
+            layers[i] = new DecoderLayer(source, PREFIX + "layers." + i + ".", i, config, manager, dtype, format);
         }
         RmsNorm norm = new RmsNorm(source.load(PREFIX + "norm.weight", manager, dtype), config.rmsNormEps());
         Linear head;
         if (source.contains("lm_head.weight") && !config.tieWordEmbeddings()) {
-            head = Linear.load(source, "lm_head", manager, dtype);
+            head = Linear.load(source, "lm_head", manager, dtype, format);
+        } else if (format == WeightFormat.INT8) {
+            head = Linear.quantized(embed, null, manager);
         } else {
             head = new Linear(embed, null);
         }

@@ -19,7 +19,7 @@ public final class PatchEmbed {
 
     public PatchEmbed(Linear proj) {
         this.proj = proj;
-        this.patchDim = Math.toIntExact(proj.weight().getShape().get(1));
+        this.patchDim = Math.toIntExact(proj.inFeatures());
     }
 
     /** Loads {@code prefix.proj.weight} ({@code [hidden, C, T, P, P]}) and {@code prefix.proj.bias}. */

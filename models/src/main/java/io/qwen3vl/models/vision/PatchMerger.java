@@ -26,7 +26,7 @@ public final class PatchMerger {
         this.fc1 = fc1;
         this.fc2 = fc2;
         this.postShuffleNorm = postShuffleNorm;
-        this.groupDim = fc1.weight().getShape().get(1);
+        this.groupDim = fc1.inFeatures();
     }
 
     /** Loads {@code prefix.norm}, {@code prefix.linear_fc1} and {@code prefix.linear_fc2}. */

@@ -12,6 +12,7 @@ import io.qwen3vl.models.NativeFixture;
 import io.qwen3vl.models.TestData;
 import io.qwen3vl.models.Tolerance;
 import io.qwen3vl.models.io.Npy;
+import io.qwen3vl.models.nn.WeightFormat;
 import io.qwen3vl.models.nn.kernel.MatVec;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +39,26 @@ class DecodeStepTest {
     @Test
     void decodeStepEqualsTheBackendPathAndWritesTheSameCache() throws IOException {
         assumeTrue(MatVec.enabled(), "needs the Vector API module (surefire adds it)");
+        assertStepMatchesBackend(decoder, "fp32");
+    }
+
+    /**
+     * With 8-bit weights the step's kernel applies each block's scale to the block's sum, the
+     * backend path multiplies dequantized fp32 weights: the same products up to one rounding of
+     * {@code q·scale}, so the fp32 tolerances hold.
+     */
+    @Test
+    void int8DecodeStepEqualsItsBackendPath() throws IOException {
+        assumeTrue(MatVec.enabled(), "needs the Vector API module (surefire adds it)");
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            TextDecoder int8 = TextDecoder.load(NATIVE.tinyCheckpoint(), decoder.config(), m, DataType.FLOAT32,
+                    WeightFormat.INT8);
+            assertNotNull(int8.decodeStep());
+            assertStepMatchesBackend(int8, "int8");
+        }
+    }
+
+    private static void assertStepMatchesBackend(TextDecoder decoder, String label) throws IOException {
         int[] ids = TextDecoderGoldenTest.ints(Npy.read(TestData.golden("text/input_ids.npy")).longs());
         int steps = 4;
         float[][] stepHidden = run(decoder, ids, steps, true);
@@ -50,7 +71,8 @@ class DecodeStepTest {
             worst[s % 3] = Math.max(worst[s % 3], Tolerance.assertAbsClose(backend[s], stepHidden[s],
                     tolerance[s % 3], what[s % 3] + " of step " + s / 3));
         }
-        System.out.printf("decode step vs backend: hidden %.3g, logits %.3g, cache %.3g%n", worst[0], worst[1], worst[2]);
+        System.out.printf("%s decode step vs backend: hidden %.3g, logits %.3g, cache %.3g%n", label, worst[0], worst[1],
+                worst[2]);
     }
 
     @Test

@@ -88,15 +88,26 @@ public final class MatVec {
         return WeightView.of(weight, bias, Backend.DOTS, Backend.pool(), WeightView.MAX_CHUNK_BYTES);
     }
 
+    /**
+     * A zero-copy view of 8-bit weights {@code quants [N, K]} with their block scales {@code [N, K/BLOCK]}
+     * (see {@link Int8Blocks}), or null when the kernel cannot use them; inputs and outputs are fp32.
+     */
+    public static WeightView viewInt8(NDArray quants, NDArray scales, NDArray bias) {
+        if (Backend.DOTS == null) {
+            return null;
+        }
+        return WeightView.ofInt8(quants, scales, bias, Backend.DOTS, WeightView.MAX_CHUNK_BYTES);
+    }
+
     /** For tests: a view split into row slices of at most {@code maxChunkBytes}. */
     static WeightView view(NDArray weight, NDArray bias, long maxChunkBytes) {
         return WeightView.of(weight, bias, Backend.DOTS, Backend.pool(), maxChunkBytes);
     }
 
-    /** Whether {@code x} is one CPU row {@code [1, K]} of {@code view}'s dtype and width. */
+    /** Whether {@code x} is one CPU row {@code [1, K]} of {@code view}'s input dtype and width. */
     public static boolean accepts(NDArray x, WeightView view) {
         Shape s = x.getShape();
-        return s.dimension() == 2 && s.get(0) == 1 && s.get(1) == view.cols && x.getDataType() == view.dtype
+        return s.dimension() == 2 && s.get(0) == 1 && s.get(1) == view.cols && x.getDataType() == view.inputType
                 && Device.cpu().equals(x.getDevice());
     }
 
@@ -128,14 +139,14 @@ public final class MatVec {
         NDArray[] outs = new NDArray[views.length];
         for (int m = 0; m < views.length; m++) {
             // fp16 results are rounded once, after the bias, as torch's fp16 linear does
-            outs[m] = FloatRows.create(x.getManager(), results[m], views[m].dtype);
+            outs[m] = FloatRows.create(x.getManager(), results[m], views[m].inputType);
         }
         return outs;
     }
 
     /**
      * {@code outs[i] = x·Wᵢᵀ + bᵢ} in fp32 for each view, all sharing the input {@code x} (its first
-     * K elements); fp16 weights are widened exactly. The Java-side entry for code that keeps a
+     * K elements; the views may mix fp32 and 8-bit weights, which both take fp32 inputs); fp16 and 8-bit weights are widened exactly. The Java-side entry for code that keeps a
      * token's activations in float arrays (see {@code DecodeStep}).
      */
     public static void multiply(float[] x, float[][] outs, WeightView... views) {
@@ -145,16 +156,15 @@ public final class MatVec {
         int k = views[0].cols;
         for (int m = 0; m < views.length; m++) {
             WeightView v = views[m];
-            if (v.cols != k || v.dtype != views[0].dtype || outs[m].length < v.rows || x.length < k) {
+            if (v.cols != k || v.inputType != views[0].inputType || outs[m].length < v.rows || x.length < k) {
                 throw new IllegalArgumentException("weights [" + v.rows + ", " + v.cols + "] " + v.dtype
                         + " do not fit an input of " + x.length + " and an output of " + outs[m].length);
             }
         }
         RowDots dots = Backend.DOTS;
         WorkerPool pool = Backend.pool();
-        boolean half = views[0].dtype == DataType.FLOAT16;
         float[] prepared = null;
-        if (half) {
+        if (views[0].dtype == DataType.FLOAT16) { // then all are (same input dtype)
             Scratch s = SCRATCH.get();
             s.ensure(k);
             prepared = s.prepared;
@@ -184,8 +194,11 @@ public final class MatVec {
                 int c = r / v.rowsPerChunk;
                 int end = Math.min(to, (c + 1) * v.rowsPerChunk);
                 int base = (r - c * v.rowsPerChunk) * v.rowBytes;
-                if (half) {
+                if (v.dtype == DataType.FLOAT16) {
                     dots.f16(v.chunks[c], base, k, in, halfInput, end - r, y, r);
+                } else if (v.dtype == DataType.INT8) {
+                    int scaleBase = r * (k / Int8Blocks.BLOCK) * Float.BYTES;
+                    dots.int8(v.chunks[c], base, k, v.scales, scaleBase, in, end - r, y, r);
                 } else {
                     dots.f32(v.chunks[c], base, k, in, end - r, y, r);
                 }

@@ -29,6 +29,18 @@ interface RowDots {
     void f16Pair(ByteBuffer w, int base, int k, float[] a, float[] preparedA, float[] b, float[] preparedB, int rows,
                  float[] dstA, float[] dstB, int dstOff);
 
+    /**
+     * The same for 8-bit weights in blocks of {@link Int8Blocks#BLOCK} (rows {@code k} bytes apart):
+     * {@code dst[dstOff + r] = Σ_b scale[r][b] · Σ_{i in b} q[r][i] · x[i]}, the row's {@code k / BLOCK}
+     * fp32 scales starting at byte {@code scaleBase} of {@code scales} for row 0, consecutive from
+     * there. {@code k} must be a multiple of the block; only when {@link #int8Supported()}.
+     */
+    void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, int rows, float[] dst,
+              int dstOff);
+
+    /** Whether {@link #int8} runs with this vector width (it needs at least 8 float lanes). */
+    boolean int8Supported();
+
     /** Writes {@code x[0..k)} (fp16 values, so below 2^16 in magnitude) into {@code prepared} for {@link #f16}. */
     void prepareHalfInput(float[] x, int k, float[] prepared);
 

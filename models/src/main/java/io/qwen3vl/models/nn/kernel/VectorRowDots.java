@@ -3,9 +3,11 @@ package io.qwen3vl.models.nn.kernel;
 import io.qwen3vl.models.checkpoint.HalfFloat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,6 +31,9 @@ final class VectorRowDots implements RowDots {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
+    /** The bytes widened into one float vector (null below 8 lanes, where the 8-bit kernel is not offered). */
+    private static final VectorSpecies<Byte> B = LANES >= 8 && Int8Blocks.BLOCK % LANES == 0
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : null;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int HALF_BITS = 0x8FFFE000;
     private static final int HALF_EXP = 0x7C00;
@@ -198,6 +203,55 @@ final class VectorRowDots implements RowDots {
             dstA[dstOff + r] = ae.add(ao).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, a);
             dstB[dstOff + r] = be.add(bo).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, b);
         }
+    }
+
+    /**
+     * One row at a time (see {@link #f32Row}). Per block, LANES bytes at a time are widened to floats
+     * (sign extension and conversion, both exact) and dotted with the input; the block's sum times
+     * its scale goes into one of two accumulators, alternating so that successive blocks' FMAs do not
+     * wait on each other. Loading LANES bytes per vector measured faster here than loading 4·LANES
+     * and converting each quarter.
+     */
+    @Override
+    public void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, int rows,
+                     float[] dst, int dstOff) {
+        int blocks = k / Int8Blocks.BLOCK;
+        for (int r = 0; r < rows; r++) {
+            int o = base + r * k;
+            int sb = scaleBase + 4 * r * blocks;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = a0;
+            int blk = 0;
+            for (; blk + 1 < blocks; blk += 2) {
+                int i = blk * Int8Blocks.BLOCK;
+                FloatVector t0 = FloatVector.zero(F);
+                FloatVector t1 = t0;
+                for (int j = 0; j < Int8Blocks.BLOCK; j += LANES) {
+                    t0 = ((FloatVector) ByteVector.fromByteBuffer(B, w, o + i + j, ORDER)
+                            .convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, x, i + j), t0);
+                    t1 = ((FloatVector) ByteVector.fromByteBuffer(B, w, o + i + Int8Blocks.BLOCK + j, ORDER)
+                            .convertShape(VectorOperators.B2F, F, 0))
+                            .fma(FloatVector.fromArray(F, x, i + Int8Blocks.BLOCK + j), t1);
+                }
+                a0 = t0.fma(FloatVector.broadcast(F, scales.getFloat(sb + 4 * blk)), a0);
+                a1 = t1.fma(FloatVector.broadcast(F, scales.getFloat(sb + 4 * blk + 4)), a1);
+            }
+            if (blk < blocks) {
+                int i = blk * Int8Blocks.BLOCK;
+                FloatVector t0 = FloatVector.zero(F);
+                for (int j = 0; j < Int8Blocks.BLOCK; j += LANES) {
+                    t0 = ((FloatVector) ByteVector.fromByteBuffer(B, w, o + i + j, ORDER)
+                            .convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, x, i + j), t0);
+                }
+                a0 = t0.fma(FloatVector.broadcast(F, scales.getFloat(sb + 4 * blk)), a0);
+            }
+            dst[dstOff + r] = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    @Override
+    public boolean int8Supported() {
+        return B != null;
     }
 
     private static float tailF16(ByteBuffer w, int rowStart, int from, int k, float[] x) {

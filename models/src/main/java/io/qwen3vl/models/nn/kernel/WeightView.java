@@ -6,10 +6,13 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A weight matrix {@code [rows, cols]} (torch's Linear layout) seen from Java without a copy: direct
  * {@link ByteBuffer}s over the NDArray's own native memory, plus its bias as a float array (small).
+ * fp32 and fp16 weights are read as they are; 8-bit weights come with a second array, their block
+ * scales (see {@link Int8Blocks}), seen the same way.
  *
  * <p>A direct buffer is indexed with an {@code int}, so a matrix larger than {@link #MAX_CHUNK_BYTES}
  * (e.g. an untied 8B LM head, 2.5 GB in fp32) is seen through several row slices, each a view of the
@@ -21,24 +24,30 @@ public final class WeightView {
     static final long MAX_CHUNK_BYTES = 1L << 30;
 
     final DataType dtype;
+    /** The dtype of the inputs and outputs: the weights' own, fp32 for 8-bit weights. */
+    final DataType inputType;
     final int rows;
     final int cols;
     final int rowBytes;
     final int rowsPerChunk;
     final ByteBuffer[] chunks;
     final float[] bias;
+    /** 8-bit weights only: each row's block scales, fp32 in native order, rows after one another. */
+    final ByteBuffer scales;
     @SuppressWarnings("unused") // keeps the slices (and so the buffers' memory owners) reachable
     private final NDArray[] owners;
 
     private WeightView(DataType dtype, int rows, int cols, int rowsPerChunk, ByteBuffer[] chunks, float[] bias,
-                       NDArray[] owners) {
+                       ByteBuffer scales, NDArray[] owners) {
         this.dtype = dtype;
+        this.inputType = dtype == DataType.INT8 ? DataType.FLOAT32 : dtype;
         this.rows = rows;
         this.cols = cols;
         this.rowBytes = cols * dtype.getNumOfBytes();
         this.rowsPerChunk = rowsPerChunk;
         this.chunks = chunks;
         this.bias = bias;
+        this.scales = scales;
         this.owners = owners;
     }
 
@@ -48,10 +57,41 @@ public final class WeightView {
      * or NaN (the kernel's exact fp16 widening assumes finite halves).
      */
     static WeightView of(NDArray weight, NDArray bias, RowDots dots, WorkerPool pool, long maxChunkBytes) {
+        DataType dtype = weight.getDataType();
+        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
+            return null;
+        }
+        WeightView view = of(weight, bias, null, maxChunkBytes);
+        if (view != null && dtype == DataType.FLOAT16 && view.hasNonFiniteHalf(dots, pool)) {
+            return null;
+        }
+        return view;
+    }
+
+    /**
+     * A view of 8-bit weights {@code quants [rows, cols]} (INT8) with their block scales
+     * {@code scales [rows, cols / BLOCK]} (fp32), or null when the kernel cannot read them.
+     */
+    static WeightView ofInt8(NDArray quants, NDArray scales, NDArray bias, RowDots dots, long maxChunkBytes) {
+        Shape q = quants.getShape();
+        if (!dots.int8Supported() || quants.getDataType() != DataType.INT8 || q.dimension() != 2
+                || q.get(1) % Int8Blocks.BLOCK != 0 || scales.getDataType() != DataType.FLOAT32
+                || !scales.getShape().equals(new Shape(q.get(0), q.get(1) / Int8Blocks.BLOCK))
+                || scales.getShape().size() * Float.BYTES > Integer.MAX_VALUE
+                || !Device.cpu().equals(scales.getDevice())) {
+            return null;
+        }
+        ByteBuffer s = scales.toByteBuffer(true);
+        if (!s.isDirect()) {
+            return null;
+        }
+        return of(quants, bias, s.order(ByteOrder.nativeOrder()), maxChunkBytes);
+    }
+
+    private static WeightView of(NDArray weight, NDArray bias, ByteBuffer scales, long maxChunkBytes) {
         Shape shape = weight.getShape();
         DataType dtype = weight.getDataType();
         if (shape.dimension() != 2 || !Device.cpu().equals(weight.getDevice())
-                || (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16)
                 || shape.get(0) < 1 || shape.get(1) < 1 || shape.get(0) > Integer.MAX_VALUE
                 || shape.get(1) * dtype.getNumOfBytes() > maxChunkBytes) {
             return null;
@@ -86,11 +126,7 @@ public final class WeightView {
                 f.close();
             }
         }
-        WeightView view = new WeightView(dtype, rows, cols, rowsPerChunk, chunks, b, owners);
-        if (dtype == DataType.FLOAT16 && view.hasNonFiniteHalf(dots, pool)) {
-            return null;
-        }
-        return view;
+        return new WeightView(dtype, rows, cols, rowsPerChunk, chunks, b, scales, owners);
     }
 
     private boolean hasNonFiniteHalf(RowDots dots, WorkerPool pool) {
@@ -127,8 +163,8 @@ public final class WeightView {
         return dtype;
     }
 
-    /** Bytes read per product: the weights (and the bias). */
+    /** Bytes read per product: the weights, and the block scales of 8-bit weights. */
     public long bytes() {
-        return (long) rows * rowBytes;
+        return (long) rows * rowBytes + (scales == null ? 0 : scales.capacity());
     }
 }

@@ -171,6 +171,71 @@ class MatVecTest {
         }
     }
 
+    /**
+     * 8-bit weights of every byte value (−128 included, which the quantizer never writes but the
+     * kernel must still widen right), per-block scales spanning zero to large, at widths of one
+     * block, several, and more than the kernel's two blocks per step plus an odd one.
+     */
+    @Test
+    void int8ProductsMatchDoubleReference() {
+        Random random = new Random(5);
+        for (int k : new int[] {32, 64, 96, 160, 2080}) {
+            for (int n : NS) {
+                int blocks = k / Int8Blocks.BLOCK;
+                byte[] q = new byte[n * k];
+                random.nextBytes(q);
+                float[] scales = new float[n * blocks];
+                for (int i = 0; i < scales.length; i++) {
+                    scales[i] = i % 7 == 3 ? 0f : (float) Math.scalb(random.nextFloat(), random.nextInt(20) - 10);
+                }
+                float[] x = gaussian(random, k);
+                float[] b = gaussian(random, n);
+                float[] w = new float[n * k]; // the weights q·scale the product stands for
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = q[i] * scales[i / Int8Blocks.BLOCK];
+                }
+                try (NDManager scope = NATIVE.manager().newSubManager()) {
+                    NDArray quants = scope.create(ByteBuffer.wrap(q), new Shape(n, k), DataType.INT8);
+                    WeightView view = MatVec.viewInt8(quants, scope.create(scales, new Shape(n, blocks)),
+                            scope.create(b));
+                    assertNotNull(view);
+                    assertEquals((long) n * k + 4L * n * blocks, view.bytes());
+                    NDArray y = MatVec.multiply(scope.create(x, new Shape(1, k)), view)[0];
+                    assertEquals(DataType.FLOAT32, y.getDataType());
+                    assertClose(w, x, b, n, k, y.toFloatArray(), false, "int8 n=" + n + " k=" + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void int8AndFp32WeightsFuseInOneProduct() {
+        Random random = new Random(6);
+        int k = 64;
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
+            NDArray in = scope.create(gaussian(random, k), new Shape(1, k));
+            byte[] q = new byte[9 * k];
+            random.nextBytes(q);
+            WeightView int8 = MatVec.viewInt8(scope.create(ByteBuffer.wrap(q), new Shape(9, k), DataType.INT8),
+                    scope.create(gaussian(random, 9 * 2), new Shape(9, 2)), null);
+            WeightView dense = MatVec.view(scope.create(gaussian(random, 5 * k), new Shape(5, k)), null);
+            NDArray[] fused = MatVec.multiply(in, int8, dense);
+            assertArrayEquals(MatVec.multiply(in, int8)[0].toFloatArray(), fused[0].toFloatArray());
+            assertArrayEquals(MatVec.multiply(in, dense)[0].toFloatArray(), fused[1].toFloatArray());
+        }
+    }
+
+    @Test
+    void int8ViewsNeedWholeBlocksAndMatchingScales() {
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
+            NDArray ragged = scope.create(ByteBuffer.wrap(new byte[2 * 40]), new Shape(2, 40), DataType.INT8);
+            assertNull(MatVec.viewInt8(ragged, scope.zeros(new Shape(2, 1)), null));
+            NDArray quants = scope.create(ByteBuffer.wrap(new byte[2 * 64]), new Shape(2, 64), DataType.INT8);
+            assertNull(MatVec.viewInt8(quants, scope.zeros(new Shape(2, 1)), null));
+            assertNotNull(MatVec.viewInt8(quants, scope.zeros(new Shape(2, 2)), null));
+        }
+    }
+
     @Test
     void halfWeightsWithInfOrNanAreLeftToTheBackend() {
         for (short bad : new short[] {(short) 0x7C00, (short) 0xFC00, (short) 0x7E00}) {
