@@ -82,20 +82,16 @@ public final class FlopCounter {
 
     /**
      * Bytes the loaded model's weights take: every tensor in the compute dtype, but with 8-bit text
-     * weights each projection and the LM head in 8 bits plus block scales — and, when the head is
-     * tied, the embeddings kept as well in the compute dtype for lookups.
+     * weights the language model's matrices (projections, embeddings, LM head) in 8 bits plus block
+     * scales. A tied head is the embedding matrix itself.
      */
     public static long weightBytes(ModelConfig config, Precision precision) {
         long bytes = 0;
         for (Map.Entry<String, long[]> e : TensorShapes.of(config).entrySet()) {
             String name = e.getKey();
-            boolean projection = (name.startsWith("model.language_model.layers.") || name.startsWith("lm_head."));
-            bytes += projection ? textTensorBytes(e.getValue(), precision)
+            boolean text = name.startsWith("model.language_model.") || name.startsWith("lm_head.");
+            bytes += text ? textTensorBytes(e.getValue(), precision)
                     : count(e.getValue()) * precision.dtype().getNumOfBytes();
-        }
-        TextConfig c = config.text();
-        if (c.tieWordEmbeddings() && precision.textWeights() == WeightFormat.INT8) {
-            bytes += textTensorBytes(new long[] {c.vocabSize(), c.hiddenSize()}, precision);
         }
         return bytes;
     }

@@ -86,10 +86,26 @@ public final class Int8Weight {
         q.attach(scope); // a slice would otherwise live as long as the weights
         NDArray s = scales.get("{}:{}", from, to);
         s.attach(scope);
+        // scaled in place: one fp32 temporary per block of rows, not two
         NDArray w = q.toType(DataType.FLOAT32, false).reshape(to - from, blocks, Int8Blocks.BLOCK)
-                .mul(s.reshape(to - from, blocks, 1)).reshape(to - from, cols());
+                .muli(s.reshape(to - from, blocks, 1)).reshape(to - from, cols());
         w.attach(scope);
         return w;
+    }
+
+    /** Rows {@code ids} (a 1-D integer array) as fp32 {@code [ids, in]}, in {@code ids}' manager: an embedding lookup. */
+    public NDArray gather(NDArray ids) {
+        long n = ids.getShape().size();
+        long blocks = cols() / Int8Blocks.BLOCK;
+        NDManager scope = ids.getManager();
+        NDArray q = quants.get(ids);
+        q.attach(scope); // gathered rows would otherwise belong to the weights' manager
+        NDArray s = scales.get(ids);
+        s.attach(scope);
+        NDArray rows = q.toType(DataType.FLOAT32, false).reshape(n, blocks, Int8Blocks.BLOCK)
+                .muli(s.reshape(n, blocks, 1)).reshape(n, cols());
+        rows.attach(scope);
+        return rows;
     }
 
     /** The bytes {@code q}, {@code [out, in]} INT8. */

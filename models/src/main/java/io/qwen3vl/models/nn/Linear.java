@@ -75,6 +75,11 @@ public final class Linear {
                 : new Linear(weight, bias);
     }
 
+    /** A layer (no bias) over weights already held in 8 bits, e.g. embeddings that double as a tied LM head. */
+    public static Linear of(Int8Weight weight) {
+        return new Linear(null, weight, null);
+    }
+
     public NDArray forward(NDArray x) {
         WeightView v = kernelView(x);
         if (v != null) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.checkpoint.WeightSource;
 import io.qwen3vl.models.config.TextConfig;
+import io.qwen3vl.models.nn.Int8Weight;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.RmsNorm;
 import io.qwen3vl.models.nn.WeightFormat;
@@ -25,7 +26,8 @@ public final class TextDecoder {
 
     private final TextConfig config;
     private final DataType dtype;
-    private final NDArray embedTokens;
+    private final NDArray embedTokens; // null when the embeddings are held in 8 bits
+    private final Int8Weight embedInt8; // null when dense
     private final DecoderLayer[] layers;
     private final RmsNorm norm;
     private final Linear lmHead;
@@ -33,11 +35,12 @@ public final class TextDecoder {
     private volatile DecodeStep decodeStep; // made on the first single-token call (needs the kernel's views)
     private volatile boolean decodeStepChecked;
 
-    private TextDecoder(TextConfig config, DataType dtype, NDArray embedTokens, DecoderLayer[] layers,
-                        RmsNorm norm, Linear lmHead) {
+    private TextDecoder(TextConfig config, DataType dtype, NDArray embedTokens, Int8Weight embedInt8,
+                        DecoderLayer[] layers, RmsNorm norm, Linear lmHead) {
         this.config = config;
         this.dtype = dtype;
         this.embedTokens = embedTokens;
+        this.embedInt8 = embedInt8;
         this.layers = layers;
         this.norm = norm;
         this.lmHead = lmHead;
@@ -49,9 +52,9 @@ public final class TextDecoder {
     }
 
     /**
-     * Loads the language model computing in {@code dtype}, its projections and LM head held in
-     * {@code format}; the embeddings and norms stay in {@code dtype} (a lookup reads one row, and a
-     * tied LM head in 8 bits is a quantized copy of the embeddings).
+     * Loads the language model computing in {@code dtype}, its projections, embeddings and LM head
+     * held in {@code format} (in 8 bits, a lookup dequantizes the rows it reads, and a tied head is
+     * the same 8-bit matrix); norms stay in {@code dtype}.
      */
     public static TextDecoder load(WeightSource source, TextConfig config, NDManager manager, DataType dtype,
                                    WeightFormat format) {
@@ -59,6 +62,12 @@ public final class TextDecoder {
             throw new IllegalArgumentException("8-bit weights compute in fp32, not " + dtype);
         }
         NDArray embed = source.load(PREFIX + "embed_tokens.weight", manager, dtype);
+        Int8Weight embed8 = null;
+        if (format == WeightFormat.INT8 && Int8Weight.fits(embed)) {
+            embed8 = Int8Weight.quantize(embed, manager);
+            embed.close();
+            embed = null;
+        }
         DecoderLayer[] layers = new DecoderLayer[config.numHiddenLayers()];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = new DecoderLayer(source, PREFIX + "layers." + i + ".", i, config, manager, dtype, format);
@@ -67,12 +76,12 @@ public final class TextDecoder {
         Linear head;
         if (source.contains("lm_head.weight") && !config.tieWordEmbeddings()) {
             head = Linear.load(source, "lm_head", manager, dtype, format);
-        } else if (format == WeightFormat.INT8) {
-            head = Linear.quantized(embed, null, manager);
+        } else if (embed8 != null) {
+            head = Linear.of(embed8);
         } else {
             head = new Linear(embed, null);
         }
-        return new TextDecoder(config, dtype, embed, layers, norm, head);
+        return new TextDecoder(config, dtype, embed, embed8, layers, norm, head);
     }
 
     public TextConfig config() {
@@ -98,6 +107,9 @@ public final class TextDecoder {
                         + config.vocabSize());
             }
             idx[i] = ids[i];
+        }
+        if (embedInt8 != null) {
+            return embedInt8.gather(scope.create(idx));
         }
         NDArray rows = embedTokens.get(scope.create(idx));
         rows.attach(scope); // gathered rows would otherwise belong to the weights' manager

@@ -60,6 +60,13 @@ class Int8WeightTest {
             for (int i = 0; i < some.length; i++) {
                 assertEquals(back[1234 * cols + i], some[i], 0f);
             }
+            long[] ids = {2499, 0, 5, 5, 1300};
+            float[] looked = q.gather(m.create(ids)).toFloatArray();
+            for (int r = 0; r < ids.length; r++) {
+                for (int i = 0; i < cols; i++) {
+                    assertEquals(back[(int) ids[r] * cols + i], looked[r * cols + i], 0f, "looked-up row " + r);
+                }
+            }
         }
     }
 
