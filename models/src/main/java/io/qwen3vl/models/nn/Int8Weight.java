@@ -81,31 +81,28 @@ public final class Int8Weight {
 
     /** Rows {@code [from, to)} as fp32 {@code [to - from, in]}, owned by {@code scope}. */
     public NDArray dequantize(long from, long to, NDManager scope) {
-        long blocks = cols() / Int8Blocks.BLOCK;
-        NDArray q = quants.get("{}:{}", from, to);
-        q.attach(scope); // a slice would otherwise live as long as the weights
-        NDArray s = scales.get("{}:{}", from, to);
-        s.attach(scope);
-        // scaled in place: one fp32 temporary per block of rows, not two
-        NDArray w = q.toType(DataType.FLOAT32, false).reshape(to - from, blocks, Int8Blocks.BLOCK)
-                .muli(s.reshape(to - from, blocks, 1)).reshape(to - from, cols());
-        w.attach(scope);
-        return w;
+        return scaled(quants.get("{}:{}", from, to), scales.get("{}:{}", from, to), scope);
     }
 
     /** Rows {@code ids} (a 1-D integer array) as fp32 {@code [ids, in]}, in {@code ids}' manager: an embedding lookup. */
     public NDArray gather(NDArray ids) {
-        long n = ids.getShape().size();
-        long blocks = cols() / Int8Blocks.BLOCK;
-        NDManager scope = ids.getManager();
-        NDArray q = quants.get(ids);
-        q.attach(scope); // gathered rows would otherwise belong to the weights' manager
-        NDArray s = scales.get(ids);
+        return scaled(quants.get(ids), scales.get(ids), ids.getManager());
+    }
+
+    /**
+     * Selected rows {@code q [n, in]} times their scales {@code s [n, in / BLOCK]}, in fp32, all
+     * owned by {@code scope} (a selection would otherwise belong to the weights' manager). Scaled in
+     * place: one fp32 temporary per call, not two.
+     */
+    private NDArray scaled(NDArray q, NDArray s, NDManager scope) {
+        q.attach(scope);
         s.attach(scope);
-        NDArray rows = q.toType(DataType.FLOAT32, false).reshape(n, blocks, Int8Blocks.BLOCK)
+        long n = q.getShape().get(0);
+        long blocks = cols() / Int8Blocks.BLOCK;
+        NDArray w = q.toType(DataType.FLOAT32, false).reshape(n, blocks, Int8Blocks.BLOCK)
                 .muli(s.reshape(n, blocks, 1)).reshape(n, cols());
-        rows.attach(scope);
-        return rows;
+        w.attach(scope);
+        return w;
     }
 
     /** The bytes {@code q}, {@code [out, in]} INT8. */
