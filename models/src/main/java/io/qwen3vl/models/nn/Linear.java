@@ -67,8 +67,8 @@ public final class Linear {
 
     /**
      * A layer over {@code weight} held in 8 bits (a quantized copy in {@code manager}; {@code weight}
-     * itself is left to its owner, e.g. tied embeddings that lookups still read), or over
-     * {@code weight} as it is when its rows are not whole blocks ({@link Int8Weight#fits}).
+     * itself is left to its owner), or over {@code weight} as it is when its rows are not whole
+     * blocks ({@link Int8Weight#fits}).
      */
     public static Linear quantized(NDArray weight, NDArray bias, NDManager manager) {
         return Int8Weight.fits(weight) ? new Linear(null, Int8Weight.quantize(weight, manager), bias)
