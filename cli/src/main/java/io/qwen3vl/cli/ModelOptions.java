@@ -20,8 +20,8 @@ public final class ModelOptions {
 
     @Option(names = "--dtype", paramLabel = "fp32|fp16|int8", defaultValue = "fp32",
             description = "Precision of weights and activations (default: ${DEFAULT-VALUE}); int8 holds the "
-                    + "language model's projections in 8 bits (blocks of 32 with a scale) and computes in fp32: "
-                    + "the fastest decoding, with approximated weights.")
+                    + "language model's matrices in 8 bits (blocks of 32 with a scale) and computes in fp32: "
+                    + "the fewest weight bytes, with approximated weights.")
     String dtype;
 
     /** The --model value, falling back to QWEN3VL_MODEL; fails with a usage message when neither is set. */

@@ -55,11 +55,6 @@ public final class Qwen3VLEngine implements AutoCloseable {
         return load(modelDir, device, precision, MediaEncoder.DEFAULT_CHUNK_PATCHES);
     }
 
-    /** As {@link #load(Path, String, DataType)}, with {@code videoChunkPatches} (see {@link #load(Path, String, Precision, int)}). */
-    public static Qwen3VLEngine load(Path modelDir, String device, DataType dtype, int videoChunkPatches) {
-        return load(modelDir, device, Precision.of(dtype), videoChunkPatches);
-    }
-
     /**
      * As {@link #load(Path, String, Precision)}, encoding videos in chunks of about
      * {@code videoChunkPatches} patches while the next chunk is decoded.

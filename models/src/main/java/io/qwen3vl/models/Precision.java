@@ -5,7 +5,7 @@ import io.qwen3vl.models.nn.WeightFormat;
 
 /**
  * How a loaded model holds and computes its numbers: the dtype of activations and dense weights, and
- * the format of the language model's projection weights.
+ * the format of the language model's matrices.
  */
 public enum Precision {
     /** Everything in fp32: the reference's numbers. */
@@ -13,9 +13,9 @@ public enum Precision {
     /** Everything in fp16, rounded where torch's fp16 operations round. */
     FP16("fp16", DataType.FLOAT16, WeightFormat.DENSE),
     /**
-     * The language model's projections and LM head in 8 bits (blocks of 32 with an fp32 scale),
-     * everything else, activations and the KV cache included, in fp32: the fewest bytes per decoded
-     * token, at an approximation of the weights (see {@code Int8Weight}).
+     * The language model's matrices (projections, embeddings, LM head) in 8 bits (blocks of 32 with
+     * an fp32 scale), everything else, activations and the KV cache included, in fp32: the fewest
+     * bytes per decoded token, at an approximation of the weights (see {@code Int8Weight}).
      */
     INT8("int8", DataType.FLOAT32, WeightFormat.INT8);
 
@@ -45,7 +45,7 @@ public enum Precision {
         return dtype;
     }
 
-    /** How the language model's projections and LM head are held. */
+    /** How the language model's matrices (projections, embeddings, LM head) are held. */
     public WeightFormat textWeights() {
         return textWeights;
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.engine.Answer;
 import io.qwen3vl.engine.Qwen3VLEngine;
 import io.qwen3vl.engine.TestData;
@@ -13,6 +12,7 @@ import io.qwen3vl.engine.generate.SamplingSettings;
 import io.qwen3vl.engine.generate.TokenListener;
 import io.qwen3vl.engine.media.MediaOptions;
 import io.qwen3vl.engine.request.PreparedPrompt;
+import io.qwen3vl.models.Precision;
 import io.qwen3vl.models.io.Npy;
 import io.qwen3vl.tokenizer.ChatTemplate;
 import io.qwen3vl.vision.MediaException;
@@ -37,7 +37,7 @@ class MediaEncoderTest {
         SamplingSettings greedy = SamplingSettings.builder().maxNewTokens(golden.length).ignoreEos(true).logprobs(2).build();
         float[][] firstLogprobs = new float[2][];
         for (int chunkPatches : new int[] {48, MediaEncoder.DEFAULT_CHUNK_PATCHES}) { // 48 = one temporal patch
-            try (Qwen3VLEngine engine = Qwen3VLEngine.load(TestData.tinyModel(), "cpu", DataType.FLOAT32, chunkPatches);
+            try (Qwen3VLEngine engine = Qwen3VLEngine.load(TestData.tinyModel(), "cpu", Precision.FP32, chunkPatches);
                  PreparedPrompt prompt = engine.prompts().build(ChatTemplate.parseMessages(dir.resolve("messages.json")),
                          dir, MediaOptions.defaults())) {
                 Answer a = engine.generate(prompt, greedy, TokenListener.NONE);
@@ -57,7 +57,7 @@ class MediaEncoderTest {
             Files.copy(TestData.golden(String.format("inputs/video_frame_%02d_idx%03d.png", i,
                     new int[] {0, 6, 11, 17, 22, 28, 33, 39}[i])), frames.resolve(String.format("f%02d.png", i)));
         }
-        try (Qwen3VLEngine engine = Qwen3VLEngine.load(TestData.tinyModel(), "cpu", DataType.FLOAT32, 48)) {
+        try (Qwen3VLEngine engine = Qwen3VLEngine.load(TestData.tinyModel(), "cpu", Precision.FP32, 48)) {
             List<Object> messages = io.qwen3vl.engine.request.PromptBuilder.userTurn(null, List.of(),
                     List.of(frames), "What happens?");
             try (PreparedPrompt prompt = engine.prompts().build(messages, null, MediaOptions.defaults())) {

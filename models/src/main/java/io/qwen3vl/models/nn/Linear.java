@@ -57,12 +57,11 @@ public final class Linear {
                               WeightFormat format) {
         NDArray w = source.load(prefix + ".weight", manager, dtype);
         NDArray b = source.contains(prefix + ".bias") ? source.load(prefix + ".bias", manager, dtype) : null;
-        if (format == WeightFormat.INT8 && Int8Weight.fits(w)) {
-            Linear q = quantized(w, b, manager);
-            w.close();
-            return q;
+        Linear layer = format == WeightFormat.INT8 ? quantized(w, b, manager) : new Linear(w, b);
+        if (layer.weight != w) {
+            w.close(); // quantized: the loaded values are not needed any more
         }
-        return new Linear(w, b);
+        return layer;
     }
 
     /**

@@ -146,8 +146,9 @@ public final class MatVec {
 
     /**
      * {@code outs[i] = x·Wᵢᵀ + bᵢ} in fp32 for each view, all sharing the input {@code x} (its first
-     * K elements; the views may mix fp32 and 8-bit weights, which both take fp32 inputs); fp16 and 8-bit weights are widened exactly. The Java-side entry for code that keeps a
-     * token's activations in float arrays (see {@code DecodeStep}).
+     * K elements; the views may mix fp32 and 8-bit weights, which both take fp32 inputs); fp16 and
+     * 8-bit weights are widened exactly. The Java-side entry for code that keeps a token's
+     * activations in float arrays (see {@code DecodeStep}).
      */
     public static void multiply(float[] x, float[][] outs, WeightView... views) {
         if (views.length == 0 || outs.length != views.length) {
