@@ -166,10 +166,11 @@ public final class MatVec {
         WorkerPool pool = Backend.pool();
         float[] prepared = null;
         if (views[0].dtype == DataType.FLOAT16) { // then all are (same input dtype)
-            Scratch s = SCRATCH.get();
-            s.ensure(k);
-            prepared = s.prepared;
+            prepared = SCRATCH.get().prepared(k);
             dots.prepareHalfInput(x, k, prepared);
+        } else if (anyInt8(views)) {
+            prepared = SCRATCH.get().prepared(k);
+            dots.prepareInt8Input(x, k, prepared);
         }
         int totalRows = 0;
         for (WeightView v : views) {
@@ -181,7 +182,7 @@ public final class MatVec {
             firstTask[m + 1] = firstTask[m] + (views[m].rows + perTask - 1) / perTask;
         }
         float[] in = x;
-        float[] halfInput = prepared;
+        float[] preparedIn = prepared;
         pool.run(firstTask[views.length], t -> {
             int m = 0;
             while (t >= firstTask[m + 1]) {
@@ -196,10 +197,10 @@ public final class MatVec {
                 int end = Math.min(to, (c + 1) * v.rowsPerChunk);
                 int base = (r - c * v.rowsPerChunk) * v.rowBytes;
                 if (v.dtype == DataType.FLOAT16) {
-                    dots.f16(v.chunks[c], base, k, in, halfInput, end - r, y, r);
+                    dots.f16(v.chunks[c], base, k, in, preparedIn, end - r, y, r);
                 } else if (v.dtype == DataType.INT8) {
                     int scaleBase = r * (k / Int8Blocks.BLOCK) * Float.BYTES;
-                    dots.int8(v.chunks[c], base, k, v.scales, scaleBase, in, end - r, y, r);
+                    dots.int8(v.chunks[c], base, k, v.scales, scaleBase, in, preparedIn, end - r, y, r);
                 } else {
                     dots.f32(v.chunks[c], base, k, in, end - r, y, r);
                 }
@@ -211,6 +212,15 @@ public final class MatVec {
                 }
             }
         });
+    }
+
+    private static boolean anyInt8(WeightView[] views) {
+        for (WeightView v : views) {
+            if (v.dtype == DataType.INT8) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -229,16 +239,22 @@ public final class MatVec {
         return (n + 3) & ~3;
     }
 
-    /** Per-thread buffers reused across calls: the input, and the input as the fp16 kernel wants it. */
+    /** Per-thread buffers reused across calls: the input, and the input as the fp16 or 8-bit kernel wants it. */
     private static final class Scratch {
         float[] x = new float[0];
-        float[] prepared = new float[0];
+        private float[] prepared = new float[0];
 
         void ensure(int k) {
             if (x.length < k) {
                 x = new float[k];
+            }
+        }
+
+        float[] prepared(int k) {
+            if (prepared.length < k) {
                 prepared = new float[k];
             }
+            return prepared;
         }
     }
 

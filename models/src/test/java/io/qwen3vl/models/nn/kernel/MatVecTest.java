@@ -174,7 +174,8 @@ class MatVecTest {
     /**
      * 8-bit weights of every byte value (−128 included, which the quantizer never writes but the
      * kernel must still widen right), per-block scales spanning zero to large, at widths of one
-     * block, several, and more than the kernel's two blocks per step plus an odd one.
+     * block, several, and many of the kernel's groups (one or two blocks per step) plus an odd
+     * block for its scalar tail; the kernel reads the input in its own order (prepared by MatVec).
      */
     @Test
     void int8ProductsMatchDoubleReference() {
