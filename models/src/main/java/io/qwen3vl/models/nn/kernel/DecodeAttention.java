@@ -129,7 +129,13 @@ public final class DecodeAttention {
             for (int b = 0; b < length; b += BLOCK_ROWS) {
                 int n = Math.min(BLOCK_ROWS, length - b);
                 int at = base + b * d * elementBytes;
-                for (int j = 0; j < groups; j++) {
+                int j = 0;
+                if (half) { // as for the keys: each value row widened once for two query heads
+                    for (; j + 1 < groups; j += 2) {
+                        dots.axpyF16Pair(vb, at, d, sc.scores[j], sc.scores[j + 1], b, n, sc.acc[j], sc.acc[j + 1]);
+                    }
+                }
+                for (; j < groups; j++) {
                     if (half) {
                         dots.axpyF16(vb, at, d, sc.scores[j], b, n, sc.acc[j]);
                     } else {

@@ -57,6 +57,10 @@ interface RowDots {
     /** The same for fp16 rows ({@code 2d} bytes apart); {@code p} must be at most 2^16 in magnitude. */
     void axpyF16(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out);
 
+    /** {@link #axpyF16} for two probability rows, {@code pa} into {@code outA} and {@code pb} into {@code outB}. */
+    void axpyF16Pair(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows, float[] outA,
+                     float[] outB);
+
     /**
      * Turns raw attention dot products {@code s[0..n)} into probabilities: times {@code scale}, then
      * a float32 softmax. With {@code half}, rounds to fp16 where the backend's fp16 path does: the dot
