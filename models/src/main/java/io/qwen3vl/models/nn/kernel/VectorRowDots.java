@@ -453,33 +453,11 @@ final class VectorRowDots implements RowDots {
             eb1.intoArray(accB, 2 * j + 2 * LANES);
             ob1.intoArray(accB, 2 * j + 3 * LANES);
         }
-        for (; j < pairs; j += LANES) {
-            FloatVector ea = FloatVector.zero(F);
-            FloatVector oa = ea;
-            FloatVector eb = ea;
-            FloatVector ob = ea;
-            int o = base + 4 * j;
-            for (int r = 0; r < rows; r++, o += rowBytes) {
-                IntVector w = IntVector.fromByteBuffer(I, v, o, ORDER);
-                FloatVector even = w.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
-                        .and(bits).reinterpretAsFloats();
-                FloatVector odd = w.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
-                FloatVector a = FloatVector.broadcast(F, pa[pOff + r] * TWO_POW_112);
-                FloatVector b = FloatVector.broadcast(F, pb[pOff + r] * TWO_POW_112);
-                ea = even.fma(a, ea);
-                oa = odd.fma(a, oa);
-                eb = even.fma(b, eb);
-                ob = odd.fma(b, ob);
-            }
-            ea.intoArray(accA, 2 * j);
-            oa.intoArray(accA, 2 * j + LANES);
-            eb.intoArray(accB, 2 * j);
-            ob.intoArray(accB, 2 * j + LANES);
-        }
-        tailAxpyF16(v, base, d, 2 * pairs, pa, pOff, rows, outA);
-        tailAxpyF16(v, base, d, 2 * pairs, pb, pOff, rows, outB);
-        addHalfPairSums(accA, pairs, outA);
-        addHalfPairSums(accB, pairs, outB);
+        // columns past the last two whole vectors of pairs (none for head sizes 64 and 128) one at a time
+        tailAxpyF16(v, base, d, 2 * j, pa, pOff, rows, outA);
+        tailAxpyF16(v, base, d, 2 * j, pb, pOff, rows, outB);
+        addHalfPairSums(accA, j, outA);
+        addHalfPairSums(accB, j, outB);
     }
 
     /** Columns from {@code from} on (past the whole vectors of pairs), one element at a time. */
