@@ -401,7 +401,8 @@ final class VectorRowDots implements RowDots {
      * into {@code outB}: each value row is widened once for both — the two query heads of a kv head.
      * Two vectors of pairs per row step, eight accumulators: with one vector (four) the FMA chains'
      * latency bound the loop and the pair ran slower than two single passes; with two, decode
-     * attention over 8K fp16 positions took 43–47 ms per token against 47–52 (28 layers, two cores).
+     * attention over 8K fp16 positions took 42.6–51.7 ms per token against 49.3–60.0, faster in each
+     * of five alternating runs (28 layers, two cores).
      */
     @Override
     public void axpyF16Pair(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows,
