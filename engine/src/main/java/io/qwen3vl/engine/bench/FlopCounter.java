@@ -69,8 +69,7 @@ public final class FlopCounter {
         long bytes = 0;
         for (Map.Entry<String, long[]> e : TensorShapes.of(config).entrySet()) {
             String name = e.getKey();
-            boolean text = name.startsWith("model.language_model.") || name.startsWith("lm_head.");
-            if (text && !name.endsWith("embed_tokens.weight")) {
+            if (isText(name) && !name.endsWith("embed_tokens.weight")) {
                 bytes += textTensorBytes(e.getValue(), precision);
             }
         }
@@ -88,12 +87,15 @@ public final class FlopCounter {
     public static long weightBytes(ModelConfig config, Precision precision) {
         long bytes = 0;
         for (Map.Entry<String, long[]> e : TensorShapes.of(config).entrySet()) {
-            String name = e.getKey();
-            boolean text = name.startsWith("model.language_model.") || name.startsWith("lm_head.");
-            bytes += text ? textTensorBytes(e.getValue(), precision)
+            bytes += isText(e.getKey()) ? textTensorBytes(e.getValue(), precision)
                     : count(e.getValue()) * precision.dtype().getNumOfBytes();
         }
         return bytes;
+    }
+
+    /** Whether the checkpoint tensor {@code name} belongs to the language model (its LM head included). */
+    private static boolean isText(String name) {
+        return name.startsWith("model.language_model.") || name.startsWith("lm_head.");
     }
 
     /** A language-model tensor as the model holds it: 8 bits and a scale per block for matrices of whole blocks. */
