@@ -40,6 +40,12 @@ final class VectorRowDots implements RowDots {
     private static final int HALF_EXP = 0x7C00;
     private static final float TWO_POW_112 = 0x1p112f;
     private static final VectorElementwise ELEMENTWISE = new VectorElementwise();
+    /**
+     * Per-thread sums of the value passes ({@link #axpyF16}, {@link #axpyF16Pair}), one array per
+     * input, reused rather than allocated per call (per cache block, head and layer of every token).
+     * Only the elements a call writes are read back, so they are never cleared.
+     */
+    private static final ThreadLocal<float[][]> PAIR_SUMS = ThreadLocal.withInitial(() -> new float[2][0]);
 
     VectorRowDots() {
         if (I.length() != LANES) {
@@ -351,7 +357,7 @@ final class VectorRowDots implements RowDots {
     public void axpyF16(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out) {
         int pairs = halfPairs(d);
         int rowBytes = 2 * d;
-        float[] acc = new float[2 * pairs]; // per block of LANES pairs: even sums, then odd sums
+        float[] acc = pairSums(2 * pairs)[0]; // per block of LANES pairs: even sums, then odd sums
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
@@ -378,22 +384,8 @@ final class VectorRowDots implements RowDots {
             e1.intoArray(acc, 2 * j + 2 * LANES);
             o1.intoArray(acc, 2 * j + 3 * LANES);
         }
-        for (; j < pairs; j += LANES) {
-            FloatVector e0 = FloatVector.zero(F);
-            FloatVector o0 = e0;
-            int o = base + 4 * j;
-            for (int r = 0; r < rows; r++, o += rowBytes) {
-                FloatVector pr = FloatVector.broadcast(F, p[pOff + r] * TWO_POW_112);
-                IntVector w0 = IntVector.fromByteBuffer(I, v, o, ORDER);
-                e0 = w0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                        .reinterpretAsFloats().fma(pr, e0);
-                o0 = w0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(pr, o0);
-            }
-            e0.intoArray(acc, 2 * j);
-            o0.intoArray(acc, 2 * j + LANES);
-        }
-        tailAxpyF16(v, base, d, 2 * pairs, p, pOff, rows, out);
-        addHalfPairSums(acc, pairs, out);
+        tailAxpyF16(v, base, d, 2 * j, p, pOff, rows, out); // columns past two whole vectors of pairs
+        addHalfPairSums(acc, j, out);
     }
 
     /**
@@ -409,8 +401,9 @@ final class VectorRowDots implements RowDots {
                             float[] outA, float[] outB) {
         int pairs = halfPairs(d);
         int rowBytes = 2 * d;
-        float[] accA = new float[2 * pairs];
-        float[] accB = new float[2 * pairs];
+        float[][] sums = pairSums(2 * pairs);
+        float[] accA = sums[0];
+        float[] accB = sums[1];
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
@@ -459,6 +452,16 @@ final class VectorRowDots implements RowDots {
         tailAxpyF16(v, base, d, 2 * j, pb, pOff, rows, outB);
         addHalfPairSums(accA, j, outA);
         addHalfPairSums(accB, j, outB);
+    }
+
+    /** This thread's two sum arrays, at least {@code n} long. */
+    private static float[][] pairSums(int n) {
+        float[][] sums = PAIR_SUMS.get();
+        if (sums[0].length < n) {
+            sums[0] = new float[n];
+            sums[1] = new float[n];
+        }
+        return sums;
     }
 
     /** Columns from {@code from} on (past the whole vectors of pairs), one element at a time. */
