@@ -70,6 +70,7 @@ public final class BenchReport {
     private final VideoQuestion video;
     private final long peakRss;
     private final String decodeKernel;
+    private final DataType kvCache;
 
     private BenchReport(Builder b) {
         this.options = b.options;
@@ -84,6 +85,7 @@ public final class BenchReport {
         this.video = b.video;
         this.peakRss = b.peakRss;
         this.decodeKernel = b.decodeKernel;
+        this.kvCache = b.kvCache != null ? b.kvCache : options.dtype();
     }
 
     /**
@@ -137,6 +139,7 @@ public final class BenchReport {
         run.addProperty("warmups", options.warmups());
         run.addProperty("parameters", load.parameters());
         run.addProperty("decode_kernel", decodeKernel);
+        run.addProperty("kv_cache_dtype", dtypeName(kvCache));
         root.add("run", run);
 
         root.addProperty("memory_bandwidth_bytes_per_s", rooflineBytesPerSecond());
@@ -297,8 +300,9 @@ public final class BenchReport {
     }
 
     private String title() {
-        return String.format(Locale.ROOT, "%s, %s, %s, %d cores, decode kernel: %s", options.modelLabel(),
-                options.precision().label(), device, Runtime.getRuntime().availableProcessors(), decodeKernel);
+        return String.format(Locale.ROOT, "%s, %s, KV cache %s, %s, %d cores, decode kernel: %s", options.modelLabel(),
+                options.precision().label(), dtypeName(kvCache), device, Runtime.getRuntime().availableProcessors(),
+                decodeKernel);
     }
 
     private List<String[]> rows() {
@@ -389,6 +393,7 @@ public final class BenchReport {
         private VideoQuestion video;
         private long peakRss;
         private String decodeKernel = "djl";
+        private DataType kvCache;
 
         Builder(BenchOptions options, ModelConfig config, Device device) {
             this.options = options;
@@ -399,6 +404,11 @@ public final class BenchReport {
         /** Which path one-row decode products took (the models' MatVec, or the backend). */
         void decodeKernel(String description) {
             decodeKernel = description;
+        }
+
+        /** The dtype keys and values are cached in (the compute dtype unless said). */
+        void kvCache(DataType dtype) {
+            kvCache = dtype;
         }
 
         void bandwidth(MemoryBandwidth b) {

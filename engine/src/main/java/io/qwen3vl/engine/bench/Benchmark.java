@@ -72,6 +72,7 @@ public final class Benchmark {
         try (model) {
             report.load(new BenchReport.Load(Stats.seconds(start), ProcessMemory.rssBytes(),
                     FlopCounter.parameters(config)));
+            report.kvCache(model.text().cacheType());
             boolean vision = config.vision() != null && hasVision(model);
             // Text first: a prompt's memory is measured before the vision phases have grown the heap.
             for (int len : options.prefillLengths()) {
@@ -161,7 +162,7 @@ public final class Benchmark {
         runPeak = Math.max(runPeak, peak);
         ModelConfig config = model.config();
         long budget = FlopCounter.weightBytes(config, model.precision())
-                + FlopCounter.kvBytes(config.text(), model.dtype(), len) + (1L << 30);
+                + FlopCounter.kvBytes(config.text(), model.text().cacheType(), len) + (1L << 30);
         return new BenchReport.Prefill(len, Stats.median(seconds), FlopCounter.text(config.text(), 0, len, 1),
                 measured ? peak : -1, budget);
     }
@@ -189,7 +190,7 @@ public final class Benchmark {
         ModelConfig config = model.config();
         return new BenchReport.Decode(context, Stats.median(seconds),
                 FlopCounter.decodeWeightBytes(config, model.precision()),
-                FlopCounter.kvBytes(config.text(), model.dtype(), context));
+                FlopCounter.kvBytes(config.text(), model.text().cacheType(), context));
     }
 
     private BenchReport.VideoQuestion videoQuestion(Qwen3VL model) {

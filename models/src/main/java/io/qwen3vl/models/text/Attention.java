@@ -140,7 +140,7 @@ final class Attention {
         InterleavedMRope.rotate(b.k, kvHeads, b.cos, b.sin, half, b.ropeA, b.ropeB);
         cache.write(layer, b.k, b.v);
         DecodeAttention.attend(b.q, heads, cache.keys(layer), cache.values(layer), cache.length() + 1, scaling,
-                b.context);
+                half, b.context);
         b.round(b.context);
         MatVec.multiply(b.context, new float[][] {out}, oProj.kernelView());
         b.round(out);

@@ -20,6 +20,7 @@ public final class KvCache {
     private final NDArray[] keys;
     private final NDArray[] values;
     private final int capacity;
+    private final DataType dtype;
     private int length;
 
     public KvCache(int layers, int kvHeads, int headDim, int capacity, DataType dtype, NDManager manager) {
@@ -27,6 +28,7 @@ public final class KvCache {
             throw new IllegalArgumentException("KV cache capacity must be positive, got " + capacity);
         }
         this.capacity = capacity;
+        this.dtype = dtype;
         keys = new NDArray[layers];
         values = new NDArray[layers];
         Shape shape = new Shape(kvHeads, capacity, headDim);
@@ -56,8 +58,8 @@ public final class KvCache {
             throw new IllegalStateException("KV cache full: " + end + " tokens > capacity " + capacity);
         }
         NDIndex slot = new NDIndex(":, {}:{}, :", length, end);
-        keys[layer].set(slot, k);
-        values[layer].set(slot, v);
+        keys[layer].set(slot, stored(k));
+        values[layer].set(slot, stored(v));
         NDIndex filled = new NDIndex(":, :{}, :", end);
         NDArray keyView = keys[layer].get(filled);
         NDArray valueView = values[layer].get(filled);
@@ -65,6 +67,11 @@ public final class KvCache {
         keyView.attach(k.getManager());
         valueView.attach(k.getManager());
         return new NDArray[] {keyView, valueView};
+    }
+
+    /** {@code a} in the cache's dtype (an fp16 cache of an fp32 model rounds to nearest, as the decode step's writes do). */
+    private NDArray stored(NDArray a) {
+        return a.getDataType() == dtype ? a : a.toType(dtype, false);
     }
 
     /**
@@ -101,10 +108,14 @@ public final class KvCache {
         }
     }
 
+    /** The dtype keys and values are stored in. */
+    public DataType dataType() {
+        return dtype;
+    }
+
     /** Whether {@link #write} can store into this cache (fp32 or fp16, on the CPU). */
     boolean writable() {
-        DataType t = keys.length > 0 ? keys[0].getDataType() : null;
-        return (t == DataType.FLOAT32 || t == DataType.FLOAT16)
+        return (dtype == DataType.FLOAT32 || dtype == DataType.FLOAT16) && keys.length > 0
                 && keys[0].getDevice().getDeviceType().equals(Device.Type.CPU);
     }
 

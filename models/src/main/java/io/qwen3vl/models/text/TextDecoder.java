@@ -26,6 +26,7 @@ public final class TextDecoder {
 
     private final TextConfig config;
     private final DataType dtype;
+    private final DataType cacheType;
     private final NDArray embedTokens; // null when the embeddings are held in 8 bits
     private final Int8Weight embedInt8; // null when dense
     private final DecoderLayer[] layers;
@@ -35,10 +36,11 @@ public final class TextDecoder {
     private volatile DecodeStep decodeStep; // made on the first single-token call (needs the kernel's views)
     private volatile boolean decodeStepChecked;
 
-    private TextDecoder(TextConfig config, DataType dtype, NDArray embedTokens, Int8Weight embedInt8,
-                        DecoderLayer[] layers, RmsNorm norm, Linear lmHead) {
+    private TextDecoder(TextConfig config, DataType dtype, DataType cacheType, NDArray embedTokens,
+                        Int8Weight embedInt8, DecoderLayer[] layers, RmsNorm norm, Linear lmHead) {
         this.config = config;
         this.dtype = dtype;
+        this.cacheType = cacheType;
         this.embedTokens = embedTokens;
         this.embedInt8 = embedInt8;
         this.layers = layers;
@@ -81,7 +83,19 @@ public final class TextDecoder {
         } else {
             head = new Linear(embed, null);
         }
-        return new TextDecoder(config, dtype, embed, embed8, layers, norm, head);
+        return new TextDecoder(config, dtype, cacheType(dtype, format), embed, embed8, layers, norm, head);
+    }
+
+    /**
+     * The KV cache's dtype: the compute dtype, except for 8-bit weights, whose fp32 cache would be
+     * read at as many bytes per token as the weights themselves at 8K context (2B): there keys and
+     * values are stored in fp16, halving that, as llama.cpp's default cache does. 8 bits is the
+     * approximate, fast mode already; the fp16 rounding of keys and values (2^-11 relative) is
+     * small beside its weight steps (up to 1/254 of a block's largest weight). Keys are RMS-normed,
+     * values are projections of a normed input: in practice both lie far inside fp16's range.
+     */
+    private static DataType cacheType(DataType dtype, WeightFormat format) {
+        return format == WeightFormat.INT8 ? DataType.FLOAT16 : dtype;
     }
 
     public TextConfig config() {
@@ -92,10 +106,27 @@ public final class TextDecoder {
         return dtype;
     }
 
+    /** The dtype of this model's KV cache unless a caller asks for another (see {@link #newCache}). */
+    public DataType cacheType() {
+        return cacheType;
+    }
+
     /** A cache able to hold {@code capacity} tokens of this model, owned by {@code manager}. */
     public KvCache newCache(int capacity, NDManager manager) {
-        return new KvCache(config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(), capacity,
-                dtype, manager);
+        return newCache(capacity, cacheType, manager);
+    }
+
+    /**
+     * The same with keys and values stored in {@code type}: the compute dtype, or fp16 (what an
+     * fp32 model's attention widens exactly; 8-bit weights default to it).
+     */
+    public KvCache newCache(int capacity, DataType type, NDManager manager) {
+        if (type != dtype && type != DataType.FLOAT16) {
+            throw new IllegalArgumentException("a model computing in " + dtype + " cannot cache keys and values in "
+                    + type + " (only " + dtype + " or float16)");
+        }
+        return new KvCache(config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(), capacity, type,
+                manager);
     }
 
     /** Token embeddings {@code [L, hidden]} in {@code scope}. */

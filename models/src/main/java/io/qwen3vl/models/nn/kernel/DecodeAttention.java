@@ -19,7 +19,9 @@ import java.nio.ByteBuffer;
  * <p>Numerics follow the backend path it replaces: fp32 scores {@code (q·k)·scale}, a float32
  * softmax, fp32 sums. For fp16 the backend rounds to fp16 at each step, and so does this: the dot
  * product, the scaled score, the probabilities and the output are rounded to fp16 where the
- * backend's fp16 matmul, multiply and cast round them; only summation order differs.
+ * backend's fp16 matmul, multiply and cast round them; only summation order differs. An fp32
+ * model may keep an fp16 cache (8-bit weights do): its rows are widened exactly and everything
+ * else stays fp32, as on the backend path, which widens the cache before its products.
  */
 public final class DecodeAttention {
     /** Cache rows per block: 256 rows of 128 fp32 values are 128 KiB, well inside a core's L2. */
@@ -40,17 +42,19 @@ public final class DecodeAttention {
         Shape qs = q.getShape();
         Shape ks = keys.getShape();
         DataType dtype = q.getDataType();
+        DataType cache = keys.getDataType();
         return qs.dimension() == 3 && qs.get(1) == 1 && ks.dimension() == 3 && ks.equals(values.getShape())
                 && qs.get(2) == ks.get(2) && qs.get(0) % ks.get(0) == 0
                 && (dtype == DataType.FLOAT32 || dtype == DataType.FLOAT16)
-                && keys.getDataType() == dtype && values.getDataType() == dtype
-                && ks.size() * dtype.getNumOfBytes() <= Integer.MAX_VALUE
+                && (cache == dtype || cache == DataType.FLOAT16) && values.getDataType() == cache
+                && ks.size() * cache.getNumOfBytes() <= Integer.MAX_VALUE
                 && Device.cpu().equals(q.getDevice()) && Device.cpu().equals(keys.getDevice());
     }
 
     /**
      * @param q       queries of the new token {@code [heads, 1, d]} (after norm and rotary embedding)
-     * @param keys    the layer's whole key cache {@code [kvHeads, capacity, d]}, new key included
+     * @param keys    the layer's whole key cache {@code [kvHeads, capacity, d]}, new key included,
+     *                in q's dtype or fp16
      * @param values  the layer's whole value cache, same shape
      * @param length  cached positions to attend to (the new one included)
      * @param scale   score multiplier (1/√d)
@@ -66,18 +70,18 @@ public final class DecodeAttention {
         float[] queries = new float[heads * d];
         FloatRows.read(q, queries.length, queries);
         float[] result = new float[heads * d];
-        attend(queries, heads, keys, values, length, scale, result);
+        attend(queries, heads, keys, values, length, scale, q.getDataType() == DataType.FLOAT16, result);
         NDArray out = FloatRows.create(q.getManager(), result, q.getDataType()); // [1, heads·d]
         return out;
     }
 
     /**
      * The same attention for queries held in a float array ({@code [heads, d]}, after norm and
-     * rotary embedding) into {@code out [heads·d]}; sums in fp32 (for an fp16 cache, rounded to fp16
-     * at the same steps as above, except the output, which the caller rounds or not).
+     * rotary embedding) into {@code out [heads·d]}; sums in fp32 (with {@code half}, an fp16 model's,
+     * rounded to fp16 at the same steps as above, except the output, which the caller rounds).
      */
     public static void attend(float[] queries, int heads, NDArray keys, NDArray values, int length, float scale,
-                              float[] out) {
+                              boolean half, float[] out) {
         int kvHeads = (int) keys.getShape().get(0);
         int capacity = (int) keys.getShape().get(1);
         int d = (int) keys.getShape().get(2);
@@ -87,8 +91,16 @@ public final class DecodeAttention {
                     + " positions of a cache " + keys.getShape());
         }
         int groups = heads / kvHeads;
-        boolean half = keys.getDataType() == DataType.FLOAT16;
-        int elementBytes = half ? 2 : 4;
+        boolean halfCache = keys.getDataType() == DataType.FLOAT16;
+        if (half && !halfCache) {
+            throw new IllegalArgumentException("fp16 attention needs an fp16 cache, not " + keys.getDataType());
+        }
+        // The fp16 row kernels take inputs below 2^16 (see VectorRowDots), true of fp16 queries; fp32
+        // queries beyond it are scaled down by a power of two, and the score scale up by the same:
+        // both exact, so the scores are unchanged.
+        float shrink = halfCache && !half ? shrinkBelowHalfRange(queries, heads * d) : 1f;
+        float scoreScale = scale / shrink;
+        int elementBytes = halfCache ? 2 : 4;
         RowDots dots = MatVec.rowDots();
         ByteBuffer kb = keys.toByteBuffer(true);
         ByteBuffer vb = values.toByteBuffer(true);
@@ -98,7 +110,12 @@ public final class DecodeAttention {
             int first = g * groups;
             for (int j = 0; j < groups; j++) {
                 System.arraycopy(queries, (first + j) * d, sc.q[j], 0, d);
-                if (half) {
+                if (shrink != 1f) {
+                    for (int i = 0; i < d; i++) {
+                        sc.q[j][i] *= shrink;
+                    }
+                }
+                if (halfCache) {
                     dots.prepareHalfInput(sc.q[j], d, sc.prepared[j]);
                 }
                 java.util.Arrays.fill(sc.acc[j], 0, d, 0f);
@@ -109,14 +126,14 @@ public final class DecodeAttention {
                 int n = Math.min(BLOCK_ROWS, length - b);
                 int at = base + b * d * elementBytes;
                 int j = 0;
-                if (half) { // two query heads per pass over the keys: each row is widened once for both
+                if (halfCache) { // two query heads per pass over the keys: each row is widened once for both
                     for (; j + 1 < groups; j += 2) {
                         dots.f16Pair(kb, at, d, sc.q[j], sc.prepared[j], sc.q[j + 1], sc.prepared[j + 1], n,
                                 sc.scores[j], sc.scores[j + 1], b);
                     }
                 }
                 for (; j < groups; j++) {
-                    if (half) {
+                    if (halfCache) {
                         dots.f16(kb, at, d, sc.q[j], sc.prepared[j], n, sc.scores[j], b);
                     } else {
                         dots.f32(kb, at, d, sc.q[j], n, sc.scores[j], b);
@@ -124,19 +141,19 @@ public final class DecodeAttention {
                 }
             }
             for (int j = 0; j < groups; j++) {
-                dots.probabilities(sc.scores[j], length, scale, half);
+                dots.probabilities(sc.scores[j], length, scoreScale, half);
             }
             for (int b = 0; b < length; b += BLOCK_ROWS) {
                 int n = Math.min(BLOCK_ROWS, length - b);
                 int at = base + b * d * elementBytes;
                 int j = 0;
-                if (half) { // as for the keys: each value row widened once for two query heads
+                if (halfCache) { // as for the keys: each value row widened once for two query heads
                     for (; j + 1 < groups; j += 2) {
                         dots.axpyF16Pair(vb, at, d, sc.scores[j], sc.scores[j + 1], b, n, sc.acc[j], sc.acc[j + 1]);
                     }
                 }
                 for (; j < groups; j++) {
-                    if (half) {
+                    if (halfCache) {
                         dots.axpyF16(vb, at, d, sc.scores[j], b, n, sc.acc[j]);
                     } else {
                         dots.axpyF32(vb, at, d, sc.scores[j], b, n, sc.acc[j]);
@@ -147,6 +164,21 @@ public final class DecodeAttention {
                 System.arraycopy(sc.acc[j], 0, out, (first + j) * d, d);
             }
         });
+    }
+
+    /**
+     * 1, or the power of two that brings every {@code |x[i]|} below 2^15 (a margin under the fp16
+     * kernels' 2^16). Non-finite queries are left as they are: their scores are NaN either way.
+     */
+    static float shrinkBelowHalfRange(float[] x, int n) {
+        float max = 0;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, Math.abs(x[i]));
+        }
+        if (max < 0x1p15f || !Float.isFinite(max)) {
+            return 1f;
+        }
+        return Math.scalb(1f, 14 - Math.getExponent(max));
     }
 
     /** Per-thread vectors of one kv head's group of query heads, reused across calls. */

@@ -56,6 +56,45 @@ class DecodeAttentionTest {
         }
     }
 
+    /**
+     * An fp32 model over an fp16 cache (8-bit weights keep one): the kernel widens the rows exactly
+     * and stays in fp32, as the backend path does after widening the cache, so fp32's tolerance
+     * holds. Queries of 2^17 and more exceed what the fp16 row kernels take (see VectorRowDots)
+     * and are scaled down by a power of two first; the score scale is made small for those so that
+     * the scores, and with them the summation error, stay ordinary.
+     */
+    @ParameterizedTest
+    @CsvSource({"4, 2, 128, 77, 1", "6, 3, 40, 33, 1", "2, 2, 17, 5, 1", "4, 2, 128, 300, 131072",
+        "2, 1, 64, 40, 1e30"})
+    void fp32QueriesOverAnFp16CacheMatchTheWidenedBackendPath(int heads, int kvHeads, int d, int length,
+                                                               float queryScale) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
+                "JDK " + Runtime.version().feature() + " has no ByteBuffer Vector API: attention uses the backend");
+        int capacity = length + 9;
+        float scale = (float) (1 / Math.sqrt(d)) / queryScale;
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
+            NATIVE.manager().getEngine().setRandomSeed(length * 17 + d);
+            NDArray q = scope.randomNormal(new Shape(heads, 1, d)).mul(2 * queryScale);
+            NDArray keys = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(DataType.FLOAT16, false);
+            NDArray values = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(DataType.FLOAT16, false);
+            keys.set(new NDIndex(":, {}:, :", length), 1e4f);
+            values.set(new NDIndex(":, {}:, :", length), Float.NaN);
+            assertTrue(DecodeAttention.accepts(q, keys, values));
+
+            float[] got = DecodeAttention.attend(q, keys, values, length, scale).toFloatArray();
+            float[] expected = backend(q, keys.toType(DataType.FLOAT32, false), values.toType(DataType.FLOAT32, false),
+                    length, scale, heads, kvHeads, d).toFloatArray();
+            assertEquals(expected.length, got.length);
+            for (int i = 0; i < got.length; i++) {
+                double tol = 1e-5 * Math.max(1, Math.abs(expected[i]));
+                if (!(Math.abs(got[i] - expected[i]) <= tol)) {
+                    fail(String.format("queries x%g, element %d: kernel %.8g, backend %.8g", queryScale, i, got[i],
+                            expected[i]));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"2, 1, 8, 8", "4, 2, 8, 16"})
     void shapesItCannotTakeAreRefused(int heads, int len, int d, int dk) {
@@ -64,7 +103,10 @@ class DecodeAttentionTest {
             NDArray q = scope.zeros(new Shape(heads, len, d));
             NDArray cache = scope.zeros(new Shape(2, 10, dk));
             assertEquals(len == 1 && d == dk, DecodeAttention.accepts(q, cache, cache));
+            NDArray halfCache = cache.toType(DataType.FLOAT16, false);
+            assertEquals(len == 1 && d == dk, DecodeAttention.accepts(q, halfCache, halfCache));
             assertFalse(DecodeAttention.accepts(q.toType(DataType.FLOAT16, false), cache, cache));
+            assertFalse(DecodeAttention.accepts(q, cache, halfCache), "keys and values of different dtypes");
         }
     }
 
