@@ -14,8 +14,9 @@ public enum Precision {
     FP16("fp16", DataType.FLOAT16, WeightFormat.DENSE),
     /**
      * The language model's matrices (projections, embeddings, LM head) in 8 bits (blocks of 32 with
-     * an fp32 scale), everything else, activations and the KV cache included, in fp32: the fewest
-     * bytes per decoded token, at an approximation of the weights (see {@code Int8Weight}).
+     * an fp32 scale), the KV cache in fp16, everything else, activations included, in fp32: the
+     * fewest bytes per decoded token, at an approximation of the weights (see {@code Int8Weight} and
+     * {@code TextDecoder.cacheType}).
      */
     INT8("int8", DataType.FLOAT32, WeightFormat.INT8);
 
@@ -40,7 +41,7 @@ public enum Precision {
         throw new IllegalArgumentException("models compute in fp32 or fp16, not " + dtype);
     }
 
-    /** The dtype of activations, the KV cache and the weights not held otherwise. */
+    /** The dtype of activations and of the weights not held otherwise (and of the KV cache, except in int8). */
     public DataType dtype() {
         return dtype;
     }
