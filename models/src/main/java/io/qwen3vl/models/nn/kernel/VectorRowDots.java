@@ -32,9 +32,12 @@ final class VectorRowDots implements RowDots {
     private static final int LANES = F.length();
     /** The 8-bit kernel's step: the bytes of one int vector, one or two blocks (8 or 16 lanes). */
     private static final int INT8_GROUP = 4 * LANES;
-    /** With 16 lanes a group spans two blocks: the lanes of the second (null with one block per group). */
-    private static final VectorMask<Float> SECOND_BLOCK = INT8_GROUP == 2 * Int8Blocks.BLOCK
-            ? VectorMask.fromLong(F, ((1L << LANES) - 1) & ~((1L << (LANES / 2)) - 1)) : null;
+    /** Whether a group spans two blocks (16 lanes) rather than one (8). */
+    private static final boolean TWO_BLOCKS_PER_GROUP = INT8_GROUP == 2 * Int8Blocks.BLOCK;
+    /** With two blocks per group, the lanes of the second (bits of a mask; unused with one). */
+    private static final long SECOND_BLOCK_LANES = ((1L << LANES) - 1) & ~((1L << (LANES / 2)) - 1);
+    /** Per-thread copy of a row's block scales for {@link #int8}, grown as needed. */
+    private static final ThreadLocal<float[]> ROW_SCALES = ThreadLocal.withInitial(() -> new float[0]);
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int HALF_BITS = 0x8FFFE000;
     private static final int HALF_EXP = 0x7C00;
@@ -222,28 +225,50 @@ final class VectorRowDots implements RowDots {
      * sum into one vector whose lanes each hold one block's weights (a group of 16 lanes spans two
      * blocks: lanes 0–7 the first, 8–15 the second), so one FMA with the blocks' scales, spread over
      * their lanes, adds the group to the row's sum. The 2^24 is taken out once per row, exactly
-     * (a row's sum would have to pass 2^104 to overflow first). Why this shape: widening 16 bytes at
-     * a time (sign extension, then conversion) read 8.6 GB/s of weights and scales per core here,
-     * this one 13.8 (27.5 on two cores, near the memory's pace); all shifts are by vector counts
+     * (a row's sum would have to pass 2^104 to overflow first). All shifts are by vector counts
      * (see {@link #f16Row}).
-     * Weights past the last whole group (one block, where a row has an odd number of blocks at 16
-     * lanes) are summed by a scalar tail.
+     *
+     * <p>Why this shape: widening 16 bytes at a time (sign extension, then conversion) read 8.6 GB/s
+     * of weights and scales per core here, one group per step 13.8. The loop was then bound by the
+     * instructions around the arithmetic, not by memory: each step re-checked the weight buffer,
+     * read two scales through {@code ByteBuffer.getFloat} (bounds and byte-order checks each) and
+     * rebuilt the blend mask from its boolean array. Now a row's scales are first copied into a
+     * per-thread float array (a few vector loads), scales are broadcast straight from it, the mask
+     * is made once per call, and a step takes two groups. Weights past the last pair of whole
+     * groups (none in the released models' shapes) are summed by a scalar tail.
      */
     @Override
     public void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, float[] prepared,
                      int rows, float[] dst, int dstOff) {
         int blocks = k / Int8Blocks.BLOCK;
-        int grouped = k - k % INT8_GROUP;
+        int paired = k - k % (2 * INT8_GROUP);
+        float[] rowScales = ROW_SCALES.get();
+        if (rowScales.length < blocks) {
+            rowScales = new float[blocks];
+            ROW_SCALES.set(rowScales);
+        }
+        int vectorBlocks = blocks - blocks % LANES;
         IntVector topByte = IntVector.broadcast(I, 0xFF000000);
         IntVector eight = IntVector.broadcast(I, 8);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector twentyFour = IntVector.broadcast(I, 24);
+        // Made here rather than kept in a constant: C2 rebuilt a constant mask inside the loop.
+        VectorMask<Float> secondBlock = VectorMask.fromLong(F, SECOND_BLOCK_LANES);
         for (int r = 0; r < rows; r++) {
             int o = base + r * k;
             int sb = scaleBase + 4 * r * blocks;
+            int b = 0;
+            for (; b < vectorBlocks; b += LANES) {
+                FloatVector.fromByteBuffer(F, scales, sb + 4 * b, ORDER).intoArray(rowScales, b);
+            }
+            for (; b < blocks; b++) {
+                rowScales[b] = scales.getFloat(sb + 4 * b);
+            }
             FloatVector acc = FloatVector.zero(F);
-            for (int g = 0; g < grouped; g += INT8_GROUP) {
+            for (int g = 0; g < paired; g += 2 * INT8_GROUP) {
                 IntVector v = IntVector.fromByteBuffer(I, w, o + g, ByteOrder.LITTLE_ENDIAN);
+                IntVector u = IntVector.fromByteBuffer(I, w, o + g + INT8_GROUP, ByteOrder.LITTLE_ENDIAN);
+                int s = g / Int8Blocks.BLOCK;
                 FloatVector t = ((FloatVector) v.lanewise(VectorOperators.LSHL, twentyFour)
                         .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, prepared, g));
                 t = ((FloatVector) v.lanewise(VectorOperators.LSHL, sixteen).and(topByte)
@@ -252,15 +277,29 @@ final class VectorRowDots implements RowDots {
                         .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, g + 2 * LANES), t);
                 t = ((FloatVector) v.and(topByte)
                         .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, g + 3 * LANES), t);
-                int s = sb + 4 * (g / Int8Blocks.BLOCK);
-                FloatVector scale = FloatVector.broadcast(F, scales.getFloat(s));
-                if (SECOND_BLOCK != null) {
-                    scale = scale.blend(scales.getFloat(s + 4), SECOND_BLOCK);
+                FloatVector scale = FloatVector.broadcast(F, rowScales[s]);
+                if (TWO_BLOCKS_PER_GROUP) {
+                    scale = scale.blend(FloatVector.broadcast(F, rowScales[s + 1]), secondBlock);
+                }
+                acc = t.fma(scale, acc);
+                int h = g + INT8_GROUP;
+                s = h / Int8Blocks.BLOCK;
+                t = ((FloatVector) u.lanewise(VectorOperators.LSHL, twentyFour)
+                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, prepared, h));
+                t = ((FloatVector) u.lanewise(VectorOperators.LSHL, sixteen).and(topByte)
+                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, h + LANES), t);
+                t = ((FloatVector) u.lanewise(VectorOperators.LSHL, eight).and(topByte)
+                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, h + 2 * LANES), t);
+                t = ((FloatVector) u.and(topByte)
+                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, h + 3 * LANES), t);
+                scale = FloatVector.broadcast(F, rowScales[s]);
+                if (TWO_BLOCKS_PER_GROUP) {
+                    scale = scale.blend(FloatVector.broadcast(F, rowScales[s + 1]), secondBlock);
                 }
                 acc = t.fma(scale, acc);
             }
             dst[dstOff + r] = acc.reduceLanes(VectorOperators.ADD) * 0x1p-24f
-                    + tailInt8(w, o, grouped, k, scales, sb, x);
+                    + tailInt8(w, o, paired, k, scales, sb, x);
         }
     }
 

@@ -174,13 +174,14 @@ class MatVecTest {
     /**
      * 8-bit weights of every byte value (−128 included, which the quantizer never writes but the
      * kernel must still widen right), per-block scales spanning zero to large, at widths of one
-     * block, several, and many of the kernel's groups (one or two blocks per step) plus an odd
-     * block for its scalar tail; the kernel reads the input in its own order (prepared by MatVec).
+     * block, several, and many of the kernel's groups (one or two blocks each, two groups per step)
+     * with none, an odd block or a whole odd group left for its scalar tail; the kernel reads the
+     * input in its own order (prepared by MatVec).
      */
     @Test
     void int8ProductsMatchDoubleReference() {
         Random random = new Random(5);
-        for (int k : new int[] {32, 64, 96, 160, 2080}) {
+        for (int k : new int[] {32, 64, 96, 160, 192, 256, 2080}) {
             for (int n : NS) {
                 int blocks = k / Int8Blocks.BLOCK;
                 byte[] q = new byte[n * k];
