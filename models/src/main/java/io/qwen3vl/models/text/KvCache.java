@@ -75,8 +75,8 @@ public final class KvCache {
     }
 
     /**
-     * Writes one token's keys and values ({@code [kvHeads·headDim]} each; fp16-representable values
-     * for an fp16 cache) of one layer at the current end, straight into the cache's memory; the
+     * Writes one token's keys and values ({@code [kvHeads·headDim]} each; rounded to nearest for an
+     * fp16 cache) of one layer at the current end, straight into the cache's memory; the
      * caller {@link #advance}s once all layers have written. For the decode step, which holds a
      * token's activations in float arrays.
      */

@@ -282,6 +282,7 @@ final class VectorRowDots implements RowDots {
                     scale = scale.blend(FloatVector.broadcast(F, rowScales[s + 1]), secondBlock);
                 }
                 acc = t.fma(scale, acc);
+                // The second group, written out again: a helper taking vectors made C2 box them (see f16Row).
                 int h = g + INT8_GROUP;
                 s = h / Int8Blocks.BLOCK;
                 t = ((FloatVector) u.lanewise(VectorOperators.LSHL, twentyFour)
