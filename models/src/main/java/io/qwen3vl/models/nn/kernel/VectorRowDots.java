@@ -241,7 +241,7 @@ final class VectorRowDots implements RowDots {
     public void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, float[] prepared,
                      int rows, float[] dst, int dstOff) {
         int blocks = k / Int8Blocks.BLOCK;
-        int paired = k - k % (2 * INT8_GROUP);
+        int paired = int8Vectorized(k);
         float[] rowScales = ROW_SCALES.get();
         if (rowScales.length < blocks) {
             rowScales = new float[blocks];
@@ -317,10 +317,18 @@ final class VectorRowDots implements RowDots {
         return sum;
     }
 
-    /** Per group of {@code 4·LANES}: element {@code 4l + b} of the group goes to {@code b·LANES + l}. */
+    /** The elements {@link #int8}'s vector loop takes: whole pairs of groups; the rest is its scalar tail. */
+    private static int int8Vectorized(int k) {
+        return k - k % (2 * INT8_GROUP);
+    }
+
+    /**
+     * Per group of {@code 4·LANES} that the vector loop reads: element {@code 4l + b} of the group
+     * goes to {@code b·LANES + l}. The tail reads {@code x} itself.
+     */
     @Override
     public void prepareInt8Input(float[] x, int k, float[] prepared) {
-        int grouped = k - k % INT8_GROUP;
+        int grouped = int8Vectorized(k);
         for (int g = 0; g < grouped; g += INT8_GROUP) {
             for (int b = 0; b < 4; b++) {
                 for (int l = 0; l < LANES; l++) {
