@@ -125,7 +125,7 @@ public final class Qwen3VL implements AutoCloseable {
         return vision;
     }
 
-    /** The dtype of activations and the KV cache. */
+    /** The dtype of activations (the KV cache's may differ: {@code text().cacheType()}). */
     public DataType dtype() {
         return precision.dtype();
     }
