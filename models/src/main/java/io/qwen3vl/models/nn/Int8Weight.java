@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.nn.kernel.Int8Blocks;
+import io.qwen3vl.models.nn.kernel.Int8Layout;
+import io.qwen3vl.models.nn.kernel.MatVec;
 
 /**
  * A weight matrix {@code [out, in]} held in 8 bits: every row cut into blocks of
@@ -18,6 +20,10 @@ import io.qwen3vl.models.nn.kernel.Int8Blocks;
  * bytes against 2 (fp16) or 4 (fp32), and the decode kernel widens the bytes exactly and applies
  * the scale per block. Products of many rows (prefill) use the dequantized weight, a block of rows
  * at a time, in fp32.
+ *
+ * <p>A row's bytes are stored in the order the decode kernel of this JVM reads them
+ * ({@link Int8Layout}, chosen at quantization); {@link #dequantize} and {@link #gather} give rows
+ * back in the matrix's own order.
  */
 public final class Int8Weight {
     /** Rows quantized at once: bounds the fp32 temporaries of a large matrix (the LM head) to a few tens of MB. */
@@ -25,10 +31,12 @@ public final class Int8Weight {
 
     private final NDArray quants;
     private final NDArray scales;
+    private final Int8Layout layout;
 
-    private Int8Weight(NDArray quants, NDArray scales) {
+    private Int8Weight(NDArray quants, NDArray scales, Int8Layout layout) {
         this.quants = quants;
         this.scales = scales;
+        this.layout = layout;
     }
 
     /** Whether {@code w} can be held in this format: a matrix whose rows are whole blocks. */
@@ -37,8 +45,16 @@ public final class Int8Weight {
         return s.dimension() == 2 && s.get(1) % Int8Blocks.BLOCK == 0 && s.get(0) > 0 && s.get(1) > 0;
     }
 
-    /** Quantizes {@code w} (any float dtype, left as it is) into arrays owned by {@code manager}. */
+    /**
+     * Quantizes {@code w} (any float dtype, left as it is) into arrays owned by {@code manager}, its
+     * bytes in the order this JVM's decode kernel reads ({@link MatVec#int8Layout()}).
+     */
     public static Int8Weight quantize(NDArray w, NDManager manager) {
+        return quantize(w, MatVec.int8Layout(), manager);
+    }
+
+    /** {@link #quantize(NDArray, NDManager)} with the bytes in {@code layout}'s order. */
+    public static Int8Weight quantize(NDArray w, Int8Layout layout, NDManager manager) {
         if (!fits(w)) {
             throw new IllegalArgumentException("cannot hold a " + w.getShape() + " weight in " + Int8Blocks.BLOCK
                     + "-element blocks");
@@ -58,7 +74,8 @@ public final class Int8Weight {
                 NDArray scale = g.abs().max(new int[] {2}, true).div(127f);
                 // An all-zero block keeps q = 0 whatever its scale: divide it by 1 rather than by 0.
                 NDArray divisor = scale.add(scale.eq(0f).toType(DataType.FLOAT32, false));
-                NDArray q = g.div(divisor).round().toType(DataType.INT8, false).reshape(to - from, cols);
+                NDArray natural = g.div(divisor).round().toType(DataType.INT8, false).reshape(to - from, cols);
+                NDArray q = layout.stored(natural);
                 q.attach(manager);
                 NDArray s = divisor.reshape(to - from, blocks);
                 s.attach(manager);
@@ -66,7 +83,7 @@ public final class Int8Weight {
                 scales.add(s);
             }
         }
-        return new Int8Weight(joined(quants, manager), joined(scales, manager));
+        return new Int8Weight(joined(quants, manager), joined(scales, manager), layout);
     }
 
     private static NDArray joined(NDList parts, NDManager manager) {
@@ -90,24 +107,30 @@ public final class Int8Weight {
     }
 
     /**
-     * Selected rows {@code q [n, in]} times their scales {@code s [n, in / BLOCK]}, in fp32, all
-     * owned by {@code scope} (a selection would otherwise belong to the weights' manager). Scaled in
-     * place: one fp32 temporary per call, not two.
+     * Selected rows {@code q [n, in]} (stored order) times their scales {@code s [n, in / BLOCK]}, in
+     * fp32 and natural order, all owned by {@code scope} (a selection would otherwise belong to the
+     * weights' manager). Reordered as bytes, before widening, and scaled in place: one fp32
+     * temporary per call, not two.
      */
     private NDArray scaled(NDArray q, NDArray s, NDManager scope) {
         q.attach(scope);
         s.attach(scope);
         long n = q.getShape().get(0);
         long blocks = cols() / Int8Blocks.BLOCK;
-        NDArray w = q.toType(DataType.FLOAT32, false).reshape(n, blocks, Int8Blocks.BLOCK)
+        NDArray w = layout.natural(q).toType(DataType.FLOAT32, false).reshape(n, blocks, Int8Blocks.BLOCK)
                 .muli(s.reshape(n, blocks, 1)).reshape(n, cols());
         w.attach(scope);
         return w;
     }
 
-    /** The bytes {@code q}, {@code [out, in]} INT8. */
+    /** The bytes {@code q}, {@code [out, in]} INT8, each row in {@link #layout()}'s order. */
     public NDArray quants() {
         return quants;
+    }
+
+    /** The order of each row's bytes in {@link #quants()}. */
+    public Int8Layout layout() {
+        return layout;
     }
 
     /** The block scales, {@code [out, in / BLOCK]} fp32. */

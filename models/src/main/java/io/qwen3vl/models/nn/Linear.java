@@ -175,7 +175,7 @@ public final class Linear {
             synchronized (this) {
                 v = view;
                 if (v == null) {
-                    WeightView made = int8 != null ? MatVec.viewInt8(int8.quants(), int8.scales(), bias)
+                    WeightView made = int8 != null ? MatVec.viewInt8(int8.quants(), int8.scales(), int8.layout(), bias)
                             : MatVec.view(weight, bias);
                     view = v = made != null ? made : NO_VIEW;
                 }

@@ -36,7 +36,14 @@ class Int8WeightTest {
             Int8Weight q = Int8Weight.quantize(m.create(w, new Shape(rows, cols)), m);
             assertEquals(DataType.INT8, q.quants().getDataType());
             assertEquals(new Shape(rows, cols / BLOCK), q.scales().getShape());
-            byte[] bytes = q.quants().toByteArray();
+            assertEquals(MatVec.int8Layout(), q.layout(), "stored as this JVM's kernel reads");
+            byte[] bytes = q.layout().natural(q.quants()).toByteArray();
+            byte[] stored = q.quants().toByteArray();
+            for (int r = 0; r < rows; r += 499) {
+                for (int i = 0; i < cols; i++) {
+                    assertEquals(bytes[r * cols + i], stored[r * cols + q.layout().position(i, cols)], "byte " + i);
+                }
+            }
             float[] scales = q.scales().toFloatArray();
             float[] back = q.dequantize(0, rows, m).toFloatArray();
             for (int b = 0; b < scales.length; b++) {

@@ -89,14 +89,25 @@ public final class MatVec {
     }
 
     /**
-     * A zero-copy view of 8-bit weights {@code quants [N, K]} with their block scales {@code [N, K/BLOCK]}
-     * (see {@link Int8Blocks}), or null when the kernel cannot use them; inputs and outputs are fp32.
+     * A zero-copy view of 8-bit weights {@code quants [N, K]}, each row's bytes in {@code layout}'s
+     * order, with their block scales {@code [N, K/BLOCK]} (see {@link Int8Blocks}), or null when the
+     * kernel cannot use them (it reads only {@link #int8Layout()}); inputs and outputs are fp32.
      */
-    public static WeightView viewInt8(NDArray quants, NDArray scales, NDArray bias) {
+    public static WeightView viewInt8(NDArray quants, NDArray scales, Int8Layout layout, NDArray bias) {
         if (Backend.DOTS == null) {
             return null;
         }
-        return WeightView.ofInt8(quants, scales, bias, Backend.DOTS, WeightView.MAX_CHUNK_BYTES);
+        return WeightView.ofInt8(quants, scales, layout, bias, Backend.DOTS, WeightView.MAX_CHUNK_BYTES);
+    }
+
+    /**
+     * The byte order 8-bit weights should be stored in on this JVM: the one the kernel reads where
+     * it can run (the Vector API module is present, whichever path {@code -D}{@value #MODE_PROPERTY}
+     * picks), the natural order elsewhere.
+     */
+    public static Int8Layout int8Layout() {
+        Int8Layout kernel = Backend.DOTS == null ? null : Backend.DOTS.int8Layout();
+        return kernel == null ? Int8Layout.NATURAL : kernel;
     }
 
     /** For tests: a view split into row slices of at most {@code maxChunkBytes}. */
@@ -168,9 +179,6 @@ public final class MatVec {
         if (views[0].dtype == DataType.FLOAT16) { // then all are (same input dtype)
             prepared = SCRATCH.get().prepared(k);
             dots.prepareHalfInput(x, k, prepared);
-        } else if (anyInt8(views)) {
-            prepared = SCRATCH.get().prepared(k);
-            dots.prepareInt8Input(x, k, prepared);
         }
         int totalRows = 0;
         for (WeightView v : views) {
@@ -200,7 +208,7 @@ public final class MatVec {
                     dots.f16(v.chunks[c], base, k, in, preparedIn, end - r, y, r);
                 } else if (v.dtype == DataType.INT8) {
                     int scaleBase = r * (k / Int8Blocks.BLOCK) * Float.BYTES;
-                    dots.int8(v.chunks[c], base, k, v.scales, scaleBase, in, preparedIn, end - r, y, r);
+                    dots.int8(v.chunks[c], base, k, v.scales, scaleBase, in, end - r, y, r);
                 } else {
                     dots.f32(v.chunks[c], base, k, in, end - r, y, r);
                 }
@@ -212,15 +220,6 @@ public final class MatVec {
                 }
             }
         });
-    }
-
-    private static boolean anyInt8(WeightView[] views) {
-        for (WeightView v : views) {
-            if (v.dtype == DataType.INT8) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -239,7 +238,7 @@ public final class MatVec {
         return (n + 3) & ~3;
     }
 
-    /** Per-thread buffers reused across calls: the input, and the input as the fp16 or 8-bit kernel wants it. */
+    /** Per-thread buffers reused across calls: the input, and the input as the fp16 kernel wants it. */
     private static final class Scratch {
         float[] x = new float[0];
         private float[] prepared = new float[0];

@@ -30,20 +30,17 @@ interface RowDots {
                  float[] dstA, float[] dstB, int dstOff);
 
     /**
-     * The same for 8-bit weights in blocks of {@link Int8Blocks#BLOCK} (rows {@code k} bytes apart):
-     * {@code dst[dstOff + r] = Σ_b scale[r][b] · Σ_{i in b} q[r][i] · x[i]}, the row's {@code k / BLOCK}
-     * fp32 scales starting at byte {@code scaleBase} of {@code scales} for row 0, consecutive from
-     * there. {@code k} must be a multiple of the block; only when {@link #int8Supported()}.
-     * {@code x} is the input and {@code prepared} the same input as {@link #prepareInt8Input} lays it out.
+     * The same for 8-bit weights in blocks of {@link Int8Blocks#BLOCK} (rows {@code k} bytes apart,
+     * each row's bytes in {@link #int8Layout}'s order): {@code dst[dstOff + r] = Σ_b scale[r][b] ·
+     * Σ_{i in b} q[r][i] · x[i]}, the row's {@code k / BLOCK} fp32 scales starting at byte
+     * {@code scaleBase} of {@code scales} for row 0, consecutive from there. {@code k} must be a
+     * multiple of the block; only when {@link #int8Layout} is not null.
      */
-    void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, float[] prepared,
-              int rows, float[] dst, int dstOff);
+    void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, int rows, float[] dst,
+              int dstOff);
 
-    /** Whether {@link #int8} runs with this vector width (8 or 16 float lanes). */
-    boolean int8Supported();
-
-    /** Writes {@code x[0..k)} into {@code prepared} in the order {@link #int8} reads its weights. */
-    void prepareInt8Input(float[] x, int k, float[] prepared);
+    /** The order in which {@link #int8} reads a row's bytes, or null when it cannot run at this vector width. */
+    Int8Layout int8Layout();
 
     /** Writes {@code x[0..k)} (fp16 values, so below 2^16 in magnitude) into {@code prepared} for {@link #f16}. */
     void prepareHalfInput(float[] x, int k, float[] prepared);

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,12 +29,11 @@ final class VectorRowDots implements RowDots {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
-    /** The 8-bit kernel's step: the bytes of one int vector, one or two blocks (8 or 16 lanes). */
+    /** The 8-bit kernel's group: the bytes of one int vector. */
     private static final int INT8_GROUP = 4 * LANES;
-    /** Whether a group spans two blocks (16 lanes) rather than one (8). */
-    private static final boolean TWO_BLOCKS_PER_GROUP = INT8_GROUP == 2 * Int8Blocks.BLOCK;
-    /** With two blocks per group, the lanes of the second (bits of a mask; unused with one). */
-    private static final long SECOND_BLOCK_LANES = ((1L << LANES) - 1) & ~((1L << (LANES / 2)) - 1);
+    /** The byte order {@link #int8} reads (valid only when {@link #int8Layout} returns it). */
+    private static final Int8Layout INT8_LAYOUT = 2 * LANES <= Int8Blocks.BLOCK
+            ? Int8Layout.interleaved(LANES) : Int8Layout.NATURAL;
     /** Per-thread copy of a row's block scales for {@link #int8}, grown as needed. */
     private static final ThreadLocal<float[]> ROW_SCALES = ThreadLocal.withInitial(() -> new float[0]);
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
@@ -216,30 +214,29 @@ final class VectorRowDots implements RowDots {
     }
 
     /**
-     * One row at a time (see {@link #f32Row}), a group of {@code 4·LANES} weights per step: the
-     * group's bytes are loaded as LANES ints, and lane {@code l} holds the weights {@code 4l..4l+3}
-     * of the group. Each of the four is moved into the lane's top byte ({@code << 24}, {@code << 16}
-     * and mask, {@code << 8} and mask, mask): that int is the weight times 2^24 exactly, and so is
-     * its conversion to float, which 8 significant bits always fit. The four float vectors take the
-     * input in the same order, which {@link #prepareInt8Input} lays out once per product; their FMAs
-     * sum into one vector whose lanes each hold one block's weights (a group of 16 lanes spans two
-     * blocks: lanes 0–7 the first, 8–15 the second), so one FMA with the blocks' scales, spread over
-     * their lanes, adds the group to the row's sum. The 2^24 is taken out once per row, exactly
-     * (a row's sum would have to pass 2^104 to overflow first). All shifts are by vector counts
-     * (see {@link #f16Row}).
+     * One row at a time (see {@link #f32Row}), weights stored {@link Int8Layout interleaved over
+     * LANES}: a group of {@code 4·LANES} bytes is loaded as LANES ints, and byte {@code p} of every
+     * lane is the run of elements {@code p·LANES ..} of the group, in order. Each byte is moved into
+     * its lane's top byte ({@code << 24}, {@code << 16} and mask, {@code << 8} and mask, mask): that
+     * int is the weight times 2^24 exactly, and so is its conversion to float, which 8 significant
+     * bits always fit. A run multiplies the input as it is; runs 0 and 1 share a block, as do runs 2
+     * and 3, so each pair's sum takes its block's scale with one FMA, into one of two accumulators
+     * (the two chains of FMAs run side by side). The 2^24 is taken out once per row, exactly (a row's
+     * sum would have to pass 2^104 to overflow first). All shifts are by vector counts (see
+     * {@link #f16Row}).
      *
      * <p>Why this shape: widening 16 bytes at a time (sign extension, then conversion) read 8.6 GB/s
-     * of weights and scales per core here, one group per step 13.8. The loop was then bound by the
+     * of weights and scales per core here, a group per step 13.8. The loop was then bound by the
      * instructions around the arithmetic, not by memory: each step re-checked the weight buffer,
-     * read two scales through {@code ByteBuffer.getFloat} (bounds and byte-order checks each) and
-     * rebuilt the blend mask from its boolean array. Now a row's scales are first copied into a
-     * per-thread float array (a few vector loads), scales are broadcast straight from it, the mask
-     * is made once per call, and a step takes two groups. Weights past the last pair of whole
+     * read its scales through {@code ByteBuffer.getFloat} (bounds and byte-order checks each) and,
+     * with the natural order, blended two blocks' scales and read a reordered input. Now a row's
+     * scales are first copied into a per-thread float array (a few vector loads), each run's scale
+     * is a broadcast from it, and a step takes two groups. Weights past the last pair of whole
      * groups (none in the released models' shapes) are summed by a scalar tail.
      */
     @Override
-    public void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, float[] prepared,
-                     int rows, float[] dst, int dstOff) {
+    public void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, int rows,
+                     float[] dst, int dstOff) {
         int blocks = k / Int8Blocks.BLOCK;
         int paired = int8Vectorized(k);
         float[] rowScales = ROW_SCALES.get();
@@ -252,8 +249,6 @@ final class VectorRowDots implements RowDots {
         IntVector eight = IntVector.broadcast(I, 8);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector twentyFour = IntVector.broadcast(I, 24);
-        // Made here rather than kept in a constant: C2 rebuilt a constant mask inside the loop.
-        VectorMask<Float> secondBlock = VectorMask.fromLong(F, SECOND_BLOCK_LANES);
         for (int r = 0; r < rows; r++) {
             int o = base + r * k;
             int sb = scaleBase + 4 * r * blocks;
@@ -264,53 +259,46 @@ final class VectorRowDots implements RowDots {
             for (; b < blocks; b++) {
                 rowScales[b] = scales.getFloat(sb + 4 * b);
             }
-            FloatVector acc = FloatVector.zero(F);
+            FloatVector low = FloatVector.zero(F); // runs 0 and 1 of every group
+            FloatVector high = FloatVector.zero(F); // runs 2 and 3
             for (int g = 0; g < paired; g += 2 * INT8_GROUP) {
                 IntVector v = IntVector.fromByteBuffer(I, w, o + g, ByteOrder.LITTLE_ENDIAN);
                 IntVector u = IntVector.fromByteBuffer(I, w, o + g + INT8_GROUP, ByteOrder.LITTLE_ENDIAN);
-                int s = g / Int8Blocks.BLOCK;
                 FloatVector t = ((FloatVector) v.lanewise(VectorOperators.LSHL, twentyFour)
-                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, prepared, g));
+                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, g));
                 t = ((FloatVector) v.lanewise(VectorOperators.LSHL, sixteen).and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, g + LANES), t);
+                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, g + LANES), t);
+                low = t.fma(FloatVector.broadcast(F, rowScales[g / Int8Blocks.BLOCK]), low);
                 t = ((FloatVector) v.lanewise(VectorOperators.LSHL, eight).and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, g + 2 * LANES), t);
+                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, g + 2 * LANES));
                 t = ((FloatVector) v.and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, g + 3 * LANES), t);
-                FloatVector scale = FloatVector.broadcast(F, rowScales[s]);
-                if (TWO_BLOCKS_PER_GROUP) {
-                    scale = scale.blend(FloatVector.broadcast(F, rowScales[s + 1]), secondBlock);
-                }
-                acc = t.fma(scale, acc);
+                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, g + 3 * LANES), t);
+                high = t.fma(FloatVector.broadcast(F, rowScales[(g + 2 * LANES) / Int8Blocks.BLOCK]), high);
                 // The second group, written out again: a helper taking vectors made C2 box them (see f16Row).
                 int h = g + INT8_GROUP;
-                s = h / Int8Blocks.BLOCK;
                 t = ((FloatVector) u.lanewise(VectorOperators.LSHL, twentyFour)
-                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, prepared, h));
+                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, h));
                 t = ((FloatVector) u.lanewise(VectorOperators.LSHL, sixteen).and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, h + LANES), t);
+                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, h + LANES), t);
+                low = t.fma(FloatVector.broadcast(F, rowScales[h / Int8Blocks.BLOCK]), low);
                 t = ((FloatVector) u.lanewise(VectorOperators.LSHL, eight).and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, h + 2 * LANES), t);
+                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, h + 2 * LANES));
                 t = ((FloatVector) u.and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, prepared, h + 3 * LANES), t);
-                scale = FloatVector.broadcast(F, rowScales[s]);
-                if (TWO_BLOCKS_PER_GROUP) {
-                    scale = scale.blend(FloatVector.broadcast(F, rowScales[s + 1]), secondBlock);
-                }
-                acc = t.fma(scale, acc);
+                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, h + 3 * LANES), t);
+                high = t.fma(FloatVector.broadcast(F, rowScales[(h + 2 * LANES) / Int8Blocks.BLOCK]), high);
             }
-            dst[dstOff + r] = acc.reduceLanes(VectorOperators.ADD) * 0x1p-24f
+            dst[dstOff + r] = low.add(high).reduceLanes(VectorOperators.ADD) * 0x1p-24f
                     + tailInt8(w, o, paired, k, scales, sb, x);
         }
     }
 
-    /** The blocks of a row from element {@code from} on, one weight at a time. */
+    /** The blocks of a row from element {@code from} on (a block boundary), one weight at a time. */
     private static float tailInt8(ByteBuffer w, int o, int from, int k, ByteBuffer scales, int sb, float[] x) {
         float sum = 0;
         for (int blk = from / Int8Blocks.BLOCK; blk < k / Int8Blocks.BLOCK; blk++) {
             float block = 0;
             for (int i = blk * Int8Blocks.BLOCK; i < (blk + 1) * Int8Blocks.BLOCK; i++) {
-                block = Math.fma(w.get(o + i), x[i], block);
+                block = Math.fma(w.get(o + INT8_LAYOUT.position(i, k)), x[i], block);
             }
             sum = Math.fma(block, scales.getFloat(sb + 4 * blk), sum);
         }
@@ -322,25 +310,10 @@ final class VectorRowDots implements RowDots {
         return k - k % (2 * INT8_GROUP);
     }
 
-    /**
-     * Per group of {@code 4·LANES} that the vector loop reads: element {@code 4l + b} of the group
-     * goes to {@code b·LANES + l}. The tail reads {@code x} itself.
-     */
+    /** Interleaved over this width's lanes; none past 16 lanes, where a run would span two blocks. */
     @Override
-    public void prepareInt8Input(float[] x, int k, float[] prepared) {
-        int grouped = int8Vectorized(k);
-        for (int g = 0; g < grouped; g += INT8_GROUP) {
-            for (int b = 0; b < 4; b++) {
-                for (int l = 0; l < LANES; l++) {
-                    prepared[g + b * LANES + l] = x[g + 4 * l + b];
-                }
-            }
-        }
-    }
-
-    @Override
-    public boolean int8Supported() {
-        return INT8_GROUP % Int8Blocks.BLOCK == 0 && INT8_GROUP <= 2 * Int8Blocks.BLOCK;
+    public Int8Layout int8Layout() {
+        return 2 * LANES <= Int8Blocks.BLOCK ? INT8_LAYOUT : null;
     }
 
     private static float tailF16(ByteBuffer w, int rowStart, int from, int k, float[] x) {

@@ -69,12 +69,14 @@ public final class WeightView {
     }
 
     /**
-     * A view of 8-bit weights {@code quants [rows, cols]} (INT8) with their block scales
-     * {@code scales [rows, cols / BLOCK]} (fp32), or null when the kernel cannot read them.
+     * A view of 8-bit weights {@code quants [rows, cols]} (INT8, rows in {@code layout}'s order) with
+     * their block scales {@code scales [rows, cols / BLOCK]} (fp32), or null when the kernel cannot
+     * read them (the layout included).
      */
-    static WeightView ofInt8(NDArray quants, NDArray scales, NDArray bias, RowDots dots, long maxChunkBytes) {
+    static WeightView ofInt8(NDArray quants, NDArray scales, Int8Layout layout, NDArray bias, RowDots dots,
+                             long maxChunkBytes) {
         Shape q = quants.getShape();
-        if (!dots.int8Supported() || quants.getDataType() != DataType.INT8 || q.dimension() != 2
+        if (!layout.equals(dots.int8Layout()) || quants.getDataType() != DataType.INT8 || q.dimension() != 2
                 || q.get(1) % Int8Blocks.BLOCK != 0 || scales.getDataType() != DataType.FLOAT32
                 || !scales.getShape().equals(new Shape(q.get(0), q.get(1) / Int8Blocks.BLOCK))
                 || scales.getShape().size() * Float.BYTES > Integer.MAX_VALUE

@@ -175,8 +175,8 @@ class MatVecTest {
      * 8-bit weights of every byte value (−128 included, which the quantizer never writes but the
      * kernel must still widen right), per-block scales spanning zero to large, at widths of one
      * block, several, and many of the kernel's groups (one or two blocks each, two groups per step)
-     * with none, an odd block or a whole odd group left for its scalar tail; the kernel reads the
-     * input in its own order (prepared by MatVec).
+     * with none, an odd block or a whole odd group left for its scalar tail; the bytes are stored in
+     * the order the kernel reads ({@link Int8Layout}), the tail's included.
      */
     @Test
     void int8ProductsMatchDoubleReference() {
@@ -197,8 +197,9 @@ class MatVecTest {
                     w[i] = q[i] * scales[i / Int8Blocks.BLOCK];
                 }
                 try (NDManager scope = NATIVE.manager().newSubManager()) {
-                    NDArray quants = scope.create(ByteBuffer.wrap(q), new Shape(n, k), DataType.INT8);
-                    WeightView view = MatVec.viewInt8(quants, scope.create(scales, new Shape(n, blocks)),
+                    Int8Layout layout = MatVec.int8Layout();
+                    NDArray quants = layout.stored(scope.create(ByteBuffer.wrap(q), new Shape(n, k), DataType.INT8));
+                    WeightView view = MatVec.viewInt8(quants, scope.create(scales, new Shape(n, blocks)), layout,
                             scope.create(b));
                     assertNotNull(view);
                     assertEquals((long) n * k + 4L * n * blocks, view.bytes());
@@ -219,7 +220,7 @@ class MatVecTest {
             byte[] q = new byte[9 * k];
             random.nextBytes(q);
             WeightView int8 = MatVec.viewInt8(scope.create(ByteBuffer.wrap(q), new Shape(9, k), DataType.INT8),
-                    scope.create(gaussian(random, 9 * 2), new Shape(9, 2)), null);
+                    scope.create(gaussian(random, 9 * 2), new Shape(9, 2)), MatVec.int8Layout(), null);
             WeightView dense = MatVec.view(scope.create(gaussian(random, 5 * k), new Shape(5, k)), null);
             NDArray[] fused = MatVec.multiply(in, int8, dense);
             assertArrayEquals(MatVec.multiply(in, int8)[0].toFloatArray(), fused[0].toFloatArray());
@@ -228,13 +229,17 @@ class MatVecTest {
     }
 
     @Test
-    void int8ViewsNeedWholeBlocksAndMatchingScales() {
+    void int8ViewsNeedWholeBlocksMatchingScalesAndTheKernelsLayout() {
+        Int8Layout layout = MatVec.int8Layout();
         try (NDManager scope = NATIVE.manager().newSubManager()) {
             NDArray ragged = scope.create(ByteBuffer.wrap(new byte[2 * 40]), new Shape(2, 40), DataType.INT8);
-            assertNull(MatVec.viewInt8(ragged, scope.zeros(new Shape(2, 1)), null));
+            assertNull(MatVec.viewInt8(ragged, scope.zeros(new Shape(2, 1)), layout, null));
             NDArray quants = scope.create(ByteBuffer.wrap(new byte[2 * 64]), new Shape(2, 64), DataType.INT8);
-            assertNull(MatVec.viewInt8(quants, scope.zeros(new Shape(2, 1)), null));
-            assertNotNull(MatVec.viewInt8(quants, scope.zeros(new Shape(2, 2)), null));
+            assertNull(MatVec.viewInt8(quants, scope.zeros(new Shape(2, 1)), layout, null));
+            assertNotNull(MatVec.viewInt8(quants, scope.zeros(new Shape(2, 2)), layout, null));
+            Int8Layout other = layout.equals(Int8Layout.NATURAL) ? Int8Layout.interleaved(8) : Int8Layout.NATURAL;
+            assertNull(MatVec.viewInt8(quants, scope.zeros(new Shape(2, 2)), other, null),
+                    "bytes in another order than the kernel reads");
         }
     }
 
