@@ -1,5 +1,6 @@
 package io.qwen3vl.models.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -47,10 +48,12 @@ public final class Int8Weight {
 
     /**
      * Quantizes {@code w} (any float dtype, left as it is) into arrays owned by {@code manager}, its
-     * bytes in the order this JVM's decode kernel reads ({@link MatVec#int8Layout()}).
+     * bytes in the order this JVM's decode kernel reads ({@link MatVec#int8Layout()}) on the CPU,
+     * in natural order elsewhere (the kernel never reads them there).
      */
     public static Int8Weight quantize(NDArray w, NDManager manager) {
-        return quantize(w, MatVec.int8Layout(), manager);
+        Int8Layout layout = Device.cpu().equals(manager.getDevice()) ? MatVec.int8Layout() : Int8Layout.NATURAL;
+        return quantize(w, layout, manager);
     }
 
     /** {@link #quantize(NDArray, NDManager)} with the bytes in {@code layout}'s order. */
@@ -98,7 +101,8 @@ public final class Int8Weight {
 
     /** Rows {@code [from, to)} as fp32 {@code [to - from, in]}, owned by {@code scope}. */
     public NDArray dequantize(long from, long to, NDManager scope) {
-        return scaled(quants.get("{}:{}", from, to), scales.get("{}:{}", from, to), scope);
+        NDArray widened = MatVec.dequantizeInt8(quants, scales, layout, from, to, scope);
+        return widened != null ? widened : scaled(quants.get("{}:{}", from, to), scales.get("{}:{}", from, to), scope);
     }
 
     /** Rows {@code ids} (a 1-D integer array) as fp32 {@code [ids, in]}, in {@code ids}' manager: an embedding lookup. */

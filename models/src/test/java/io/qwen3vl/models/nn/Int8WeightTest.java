@@ -12,16 +12,27 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.nn.kernel.Int8Blocks;
+import io.qwen3vl.models.nn.kernel.Int8Layout;
 import io.qwen3vl.models.nn.kernel.MatVec;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The 8-bit weight format: its rounding, and layers over it on both product paths. */
 class Int8WeightTest {
     private static final int BLOCK = Int8Blocks.BLOCK;
 
-    @Test
-    void eachWeightIsWithinHalfAStepOfItsBlockScale() {
+    /** In the kernel's order (widened by the kernel), and in others (widened by the backend). */
+    static Stream<Int8Layout> layouts() {
+        return Stream.of(MatVec.int8Layout(), Int8Layout.NATURAL, Int8Layout.interleaved(4), Int8Layout.interleaved(16))
+                .distinct();
+    }
+
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void eachWeightIsWithinHalfAStepOfItsBlockScale(Int8Layout layout) {
         int rows = 2500; // more than one quantization pass of rows
         int cols = 3 * BLOCK;
         float[] w = new float[rows * cols];
@@ -33,10 +44,10 @@ class Int8WeightTest {
             w[i] = 0f; // one all-zero block
         }
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            Int8Weight q = Int8Weight.quantize(m.create(w, new Shape(rows, cols)), m);
+            Int8Weight q = Int8Weight.quantize(m.create(w, new Shape(rows, cols)), layout, m);
             assertEquals(DataType.INT8, q.quants().getDataType());
             assertEquals(new Shape(rows, cols / BLOCK), q.scales().getShape());
-            assertEquals(MatVec.int8Layout(), q.layout(), "stored as this JVM's kernel reads");
+            assertEquals(layout, q.layout());
             byte[] bytes = q.layout().natural(q.quants()).toByteArray();
             byte[] stored = q.quants().toByteArray();
             for (int r = 0; r < rows; r += 499) {
@@ -74,6 +85,14 @@ class Int8WeightTest {
                     assertEquals(back[(int) ids[r] * cols + i], looked[r * cols + i], 0f, "looked-up row " + r);
                 }
             }
+        }
+    }
+
+    @Test
+    void weightsOnTheCpuAreStoredAsTheKernelReads() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Int8Weight q = Int8Weight.quantize(m.randomNormal(new Shape(4, 2 * BLOCK)), m);
+            assertEquals(MatVec.int8Layout(), q.layout());
         }
     }
 

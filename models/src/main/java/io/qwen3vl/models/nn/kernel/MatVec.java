@@ -2,6 +2,7 @@ package io.qwen3vl.models.nn.kernel;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
@@ -108,6 +109,56 @@ public final class MatVec {
     public static Int8Layout int8Layout() {
         Int8Layout kernel = Backend.DOTS == null ? null : Backend.DOTS.int8Layout();
         return kernel == null ? Int8Layout.NATURAL : kernel;
+    }
+
+    /**
+     * Rows {@code [from, to)} of 8-bit weights {@code quants [N, K]} (each row in {@code layout}'s
+     * order) with their block scales {@code [N, K/BLOCK]}, widened to fp32 {@code [to - from, K]} in
+     * natural order, in {@code scope}, on every core; null where that cannot be done here (no Vector
+     * API, weights in another order than the kernel's, not on the CPU), and the caller widens with
+     * the backend.
+     *
+     * <p>Why: products of many rows (prefill) multiply widened weights. The backend would first put
+     * the interleaved bytes back in order, a strided copy it runs at about 1 GB/s (a second per
+     * prefill pass over the 2B model), then widen, then scale; this is one pass that writes each
+     * float once.
+     */
+    public static NDArray dequantizeInt8(NDArray quants, NDArray scales, Int8Layout layout, long from, long to,
+                                         NDManager scope) {
+        RowDots dots = Backend.DOTS;
+        Shape q = quants.getShape();
+        if (dots == null || !layout.equals(dots.int8Layout()) || q.dimension() != 2 || from < 0 || to > q.get(0)
+                || from >= to || quants.getDataType() != DataType.INT8 || scales.getDataType() != DataType.FLOAT32
+                || q.size() > Integer.MAX_VALUE || (to - from) * q.get(1) * Float.BYTES > Integer.MAX_VALUE
+                || !Device.cpu().equals(quants.getDevice()) || !Device.cpu().equals(scales.getDevice())
+                || !Device.cpu().equals(scope.getDevice())) {
+            return null;
+        }
+        ByteBuffer w = quants.toByteBuffer(true);
+        ByteBuffer s = scales.toByteBuffer(true);
+        if (!w.isDirect() || !s.isDirect()) {
+            return null;
+        }
+        int k = (int) q.get(1);
+        int rows = (int) (to - from);
+        NDArray out = scope.create(new Shape(rows, k), DataType.FLOAT32);
+        ByteBuffer dst = out.toByteBuffer(true).order(ByteOrder.nativeOrder());
+        if (!dst.isDirect()) {
+            out.close();
+            return null;
+        }
+        ByteBuffer scaleBytes = s.order(ByteOrder.nativeOrder());
+        int blocks = k / Int8Blocks.BLOCK;
+        int first = (int) from;
+        int perTask = Math.max(1, (1 << 20) / k); // about 1 MB of weights per task
+        int tasks = (rows + perTask - 1) / perTask;
+        Backend.pool().run(tasks, t -> {
+            int r = t * perTask;
+            int n = Math.min(perTask, rows - r);
+            dots.dequantizeInt8(w, (first + r) * k, k, scaleBytes, (first + r) * blocks * Float.BYTES, n, dst,
+                    r * k * Float.BYTES);
+        });
+        return out;
     }
 
     /** For tests: a view split into row slices of at most {@code maxChunkBytes}. */

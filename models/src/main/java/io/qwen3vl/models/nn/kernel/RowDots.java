@@ -42,6 +42,15 @@ interface RowDots {
     /** The order in which {@link #int8} reads a row's bytes, or null when it cannot run at this vector width. */
     Int8Layout int8Layout();
 
+    /**
+     * {@code rows} rows of 8-bit weights as {@link #int8} reads them, widened into fp32 in natural
+     * order: element {@code i} of row {@code r} is {@code q[r][i] · scale[r][i / BLOCK]}, written at
+     * byte {@code dstBase + 4·(r·k + i)} of {@code dst} in native order (a product of many rows
+     * multiplies these).
+     */
+    void dequantizeInt8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, int rows, ByteBuffer dst,
+                        int dstBase);
+
     /** Writes {@code x[0..k)} (fp16 values, so below 2^16 in magnitude) into {@code prepared} for {@link #f16}. */
     void prepareHalfInput(float[] x, int k, float[] prepared);
 

@@ -310,6 +310,49 @@ final class VectorRowDots implements RowDots {
         return k - k % (2 * INT8_GROUP);
     }
 
+    /**
+     * The inverse of the {@link Int8Layout} interleaving, fused with the widening and the scales:
+     * byte {@code p} of every lane of a group, sign-extended (moved to the top byte, then shifted
+     * back arithmetically), is the run {@code p·LANES ..} of elements in order, so it is converted
+     * and stored as it is. Each weight becomes {@code (float) q · scale}, one rounding, as the
+     * backend's widen-then-multiply gives. Elements past the last whole group are natural already.
+     */
+    @Override
+    public void dequantizeInt8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, int rows,
+                               ByteBuffer dst, int dstBase) {
+        int blocks = k / Int8Blocks.BLOCK;
+        int grouped = k - k % INT8_GROUP;
+        IntVector eight = IntVector.broadcast(I, 8);
+        IntVector sixteen = IntVector.broadcast(I, 16);
+        IntVector twentyFour = IntVector.broadcast(I, 24);
+        for (int r = 0; r < rows; r++) {
+            int o = base + r * k;
+            int sb = scaleBase + 4 * r * blocks;
+            int d = dstBase + 4 * r * k;
+            for (int g = 0; g < grouped; g += INT8_GROUP) {
+                IntVector v = IntVector.fromByteBuffer(I, w, o + g, ByteOrder.LITTLE_ENDIAN);
+                ((FloatVector) v.lanewise(VectorOperators.LSHL, twentyFour).lanewise(VectorOperators.ASHR, twentyFour)
+                        .convert(VectorOperators.I2F, 0)).mul(scales.getFloat(sb + 4 * (g / Int8Blocks.BLOCK)))
+                        .intoByteBuffer(dst, d + 4 * g, ORDER);
+                int h = g + LANES;
+                ((FloatVector) v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, twentyFour)
+                        .convert(VectorOperators.I2F, 0)).mul(scales.getFloat(sb + 4 * (h / Int8Blocks.BLOCK)))
+                        .intoByteBuffer(dst, d + 4 * h, ORDER);
+                h += LANES;
+                ((FloatVector) v.lanewise(VectorOperators.LSHL, eight).lanewise(VectorOperators.ASHR, twentyFour)
+                        .convert(VectorOperators.I2F, 0)).mul(scales.getFloat(sb + 4 * (h / Int8Blocks.BLOCK)))
+                        .intoByteBuffer(dst, d + 4 * h, ORDER);
+                h += LANES;
+                ((FloatVector) v.lanewise(VectorOperators.ASHR, twentyFour)
+                        .convert(VectorOperators.I2F, 0)).mul(scales.getFloat(sb + 4 * (h / Int8Blocks.BLOCK)))
+                        .intoByteBuffer(dst, d + 4 * h, ORDER);
+            }
+            for (int i = grouped; i < k; i++) {
+                dst.putFloat(d + 4 * i, w.get(o + i) * scales.getFloat(sb + 4 * (i / Int8Blocks.BLOCK)));
+            }
+        }
+    }
+
     /** Interleaved over this width's lanes; none past 16 lanes, where a run would span two blocks. */
     @Override
     public Int8Layout int8Layout() {

@@ -75,6 +75,24 @@ class Int8LayoutTest {
         }
     }
 
+    /** Bytes on the CPU are moved in Java, anything else by the backend: the same order. */
+    @Test
+    void javaAndBackendRearrangementsAgree() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            for (int lanes : new int[] {4, 8, 16}) {
+                Int8Layout layout = Int8Layout.interleaved(lanes);
+                int k = 160;
+                NDArray values = m.arange(0f, 2f * k).reshape(2, k);
+                float[] moved = layout.stored(values).toFloatArray();
+                byte[] bytes = layout.stored(values.mod(100f).toType(DataType.INT8, false)).toByteArray();
+                for (int i = 0; i < bytes.length; i++) {
+                    assertEquals((byte) (moved[i] % 100f), bytes[i], lanes + " lanes, byte " + i);
+                }
+                assertArrayEquals(values.toFloatArray(), layout.natural(layout.stored(values)).toFloatArray());
+            }
+        }
+    }
+
     @Test
     void theNaturalOrderMovesNothing() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {

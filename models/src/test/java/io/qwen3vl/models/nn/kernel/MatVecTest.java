@@ -211,6 +211,44 @@ class MatVecTest {
         }
     }
 
+    /**
+     * Widening for products of many rows: every byte value, widths with and without a tail past the
+     * last whole group, a range of rows from the middle; each weight exactly {@code (float) q · scale}.
+     */
+    @Test
+    void int8RowsWidenExactlyIntoNaturalOrder() {
+        Random random = new Random(8);
+        Int8Layout layout = MatVec.int8Layout();
+        for (int k : new int[] {32, 64, 96, 160, 2080}) {
+            int n = 300;
+            int blocks = k / Int8Blocks.BLOCK;
+            byte[] q = new byte[n * k];
+            random.nextBytes(q);
+            float[] scales = new float[n * blocks];
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] = (float) Math.scalb(random.nextFloat(), random.nextInt(40) - 20);
+            }
+            try (NDManager scope = NATIVE.manager().newSubManager()) {
+                NDArray quants = layout.stored(scope.create(ByteBuffer.wrap(q), new Shape(n, k), DataType.INT8));
+                NDArray widened = MatVec.dequantizeInt8(quants, scope.create(scales, new Shape(n, blocks)), layout,
+                        17, 290, scope);
+                assertNotNull(widened);
+                assertEquals(new Shape(273, k), widened.getShape());
+                float[] got = widened.toFloatArray();
+                for (int r = 17; r < 290; r++) {
+                    for (int i = 0; i < k; i++) {
+                        int at = r * k + i;
+                        assertEquals(q[at] * scales[at / Int8Blocks.BLOCK], got[(r - 17) * k + i], 0f,
+                                "k " + k + " row " + r + " element " + i);
+                    }
+                }
+                Int8Layout other = layout.equals(Int8Layout.NATURAL) ? Int8Layout.interleaved(8) : Int8Layout.NATURAL;
+                assertNull(MatVec.dequantizeInt8(quants, scope.create(scales, new Shape(n, blocks)), other, 0, 1,
+                        scope), "bytes in another order are left to the backend");
+            }
+        }
+    }
+
     @Test
     void int8AndFp32WeightsFuseInOneProduct() {
         Random random = new Random(6);
