@@ -1,5 +1,6 @@
 package io.qwen3vl.cli;
 
+import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.engine.Qwen3VLEngine;
 import io.qwen3vl.models.Precision;
 import io.qwen3vl.models.checkpoint.ModelLocator;
@@ -24,6 +25,12 @@ public final class ModelOptions {
                     + "the fewest weight bytes, with approximated weights.")
     String dtype;
 
+    @Option(names = "--kv-cache", paramLabel = "fp16|fp32",
+            description = "Dtype of the KV cache's keys and values (default: fp16 with --dtype int8, else the "
+                    + "--dtype's own). fp16 halves the cache's memory and its reads per token; fp32 keeps an fp32 "
+                    + "or int8 model's keys and values exact.")
+    String kvCache;
+
     /** The --model value, falling back to QWEN3VL_MODEL; fails with a usage message when neither is set. */
     String modelOrEnv() {
         if (model != null && !model.isBlank()) {
@@ -41,9 +48,25 @@ public final class ModelOptions {
         return ModelLocator.resolve(modelOrEnv());
     }
 
-    /** The --dtype value as a precision; fails with a usage message naming the choices. */
+    /** The --dtype and --kv-cache values as a precision; fails with a usage message naming the choices. */
     Precision precision() {
-        return precision(dtype);
+        Precision p = precision(dtype);
+        if (kvCache == null) {
+            return p;
+        }
+        try {
+            return p.withKvCache(kvCacheType(kvCache));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--kv-cache " + kvCache.trim() + " with --dtype " + p.label() + ": " + e.getMessage());
+        }
+    }
+
+    static DataType kvCacheType(String name) {
+        switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "fp16": case "float16": case "half": return DataType.FLOAT16;
+            case "fp32": case "float32": return DataType.FLOAT32;
+            default: throw new UsageError("--kv-cache must be fp16 or fp32, not '" + name + "'");
+        }
     }
 
     static Precision precision(String name) {

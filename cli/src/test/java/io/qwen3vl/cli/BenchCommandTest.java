@@ -29,9 +29,10 @@ class BenchCommandTest {
         cli.setErr(new PrintWriter(err));
         int code = cli.execute("--model", tinyModel().toString(), "--json", "--quick", "--repeats", "1",
                 "--prefill", "16,40", "--context", "8,64", "--decode-steps", "2", "--bandwidth-mib", "8",
-                "--video-seconds", "3", "--video-size", "96x64");
+                "--video-seconds", "3", "--video-size", "96x64", "--kv-cache", "fp16");
         assertEquals(0, code, err.toString());
         JsonObject json = JsonParser.parseString(out.toString()).getAsJsonObject();
+        assertEquals("fp16", json.getAsJsonObject("run").get("kv_cache_dtype").getAsString(), json.toString());
         for (String key : REQUIRED) {
             JsonElement value = json.get(key);
             assertTrue(value != null && value.isJsonPrimitive(), key + " missing: " + json);
@@ -63,6 +64,22 @@ class BenchCommandTest {
         assertEquals(2, options.decodeContexts().length);
         assertEquals(320, options.videoWidth());
         assertEquals(4.0, options.videoSeconds()); // --quick's video length kept
+    }
+
+    @Test
+    void theKvCacheOptionSetsTheCachesDtypeOrSaysWhyNot() {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs("--random", "2B", "--dtype", "int8", "--kv-cache", "fp32");
+        assertEquals(io.qwen3vl.models.Precision.INT8.withKvCache(ai.djl.ndarray.types.DataType.FLOAT32),
+                command.options().precision());
+
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setErr(new PrintWriter(err));
+        assertNotEquals(0, cli.execute("--random", "2B", "--dtype", "fp16", "--kv-cache", "fp32"));
+        assertTrue(err.toString().contains("--kv-cache fp32 with --dtype fp16"), err.toString());
+        assertNotEquals(0, cli.execute("--random", "2B", "--kv-cache", "int4"));
+        assertTrue(err.toString().contains("--kv-cache must be fp16 or fp32, not 'int4'"), err.toString());
     }
 
     private static Path tinyModel() {

@@ -74,7 +74,8 @@ public final class Qwen3VL implements AutoCloseable {
             throw e;
         }
         try {
-            TextDecoder text = TextDecoder.load(source, config.text(), weights, dtype, precision.textWeights());
+            TextDecoder text = TextDecoder.load(source, config.text(), weights, dtype, precision.textWeights(),
+                    precision.kvCacheType());
             // A text-only export of the checkpoint may lack the tower; images then fail clearly on use.
             VisionEncoder vision = config.vision() != null && source.contains(VisionEncoder.PREFIX + "merger.norm.weight")
                     ? VisionEncoder.load(source, config.vision(), weights, dtype) : null;

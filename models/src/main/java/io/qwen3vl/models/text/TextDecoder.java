@@ -49,20 +49,23 @@ public final class TextDecoder {
         this.rope = new InterleavedMRope(config);
     }
 
+    /** Loads the language model with dense weights in {@code dtype}, its KV cache in {@code dtype} too. */
     public static TextDecoder load(WeightSource source, TextConfig config, NDManager manager, DataType dtype) {
-        return load(source, config, manager, dtype, WeightFormat.DENSE);
+        return load(source, config, manager, dtype, WeightFormat.DENSE, dtype);
     }
 
     /**
      * Loads the language model computing in {@code dtype}, its projections, embeddings and LM head
      * held in {@code format} (in 8 bits, a lookup dequantizes the rows it reads, and a tied head is
-     * the same 8-bit matrix); norms stay in {@code dtype}.
+     * the same 8-bit matrix); norms stay in {@code dtype}. Its caches hold keys and values in
+     * {@code cacheType} unless a caller asks otherwise ({@link #supportsCache}).
      */
     public static TextDecoder load(WeightSource source, TextConfig config, NDManager manager, DataType dtype,
-                                   WeightFormat format) {
+                                   WeightFormat format, DataType cacheType) {
         if (format == WeightFormat.INT8 && dtype != DataType.FLOAT32) {
             throw new IllegalArgumentException("8-bit weights compute in fp32, not " + dtype);
         }
+        checkCache(dtype, cacheType);
         NDArray embed = source.load(PREFIX + "embed_tokens.weight", manager, dtype);
         Int8Weight embed8 = null;
         if (format == WeightFormat.INT8 && Int8Weight.fits(embed)) {
@@ -83,19 +86,7 @@ public final class TextDecoder {
         } else {
             head = new Linear(embed, null);
         }
-        return new TextDecoder(config, dtype, cacheType(dtype, format), embed, embed8, layers, norm, head);
-    }
-
-    /**
-     * The KV cache's dtype: the compute dtype, except for 8-bit weights, whose fp32 cache would be
-     * read at as many bytes per token as the weights themselves at 8K context (2B): there keys and
-     * values are stored in fp16, halving that, as llama.cpp's default cache does. 8 bits is the
-     * approximate, fast mode already; the fp16 rounding of keys and values (2^-11 relative) is
-     * small beside its weight steps (up to 1/254 of a block's largest weight). Keys are RMS-normed,
-     * values are projections of a normed input: in practice both lie far inside fp16's range.
-     */
-    private static DataType cacheType(DataType dtype, WeightFormat format) {
-        return format == WeightFormat.INT8 ? DataType.FLOAT16 : dtype;
+        return new TextDecoder(config, dtype, cacheType, embed, embed8, layers, norm, head);
     }
 
     public TextConfig config() {
@@ -116,17 +107,27 @@ public final class TextDecoder {
         return newCache(capacity, cacheType, manager);
     }
 
-    /**
-     * The same with keys and values stored in {@code type}: the compute dtype, or fp16 (what an
-     * fp32 model's attention widens exactly; 8-bit weights default to it).
-     */
+    /** The same with keys and values stored in {@code type} ({@link #supportsCache}). */
     public KvCache newCache(int capacity, DataType type, NDManager manager) {
-        if (type != dtype && type != DataType.FLOAT16) {
-            throw new IllegalArgumentException("a model computing in " + dtype + " cannot cache keys and values in "
-                    + type + " (only " + dtype + " or float16)");
-        }
+        checkCache(dtype, type);
         return new KvCache(config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(), capacity, type,
                 manager);
+    }
+
+    /**
+     * Whether a model computing in {@code dtype} can cache keys and values in {@code cacheType}: in
+     * its own dtype, or in fp16, which an fp32 model's attention widens exactly (half the bytes to
+     * read per token, keys and values rounded to fp16).
+     */
+    public static boolean supportsCache(DataType dtype, DataType cacheType) {
+        return cacheType == dtype || cacheType == DataType.FLOAT16;
+    }
+
+    private static void checkCache(DataType dtype, DataType cacheType) {
+        if (!supportsCache(dtype, cacheType)) {
+            throw new IllegalArgumentException("a model computing in " + dtype + " cannot cache keys and values in "
+                    + cacheType + " (only " + dtype + " or float16)");
+        }
     }
 
     /** Token embeddings {@code [L, hidden]} in {@code scope}. */

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.models.NativeFixture;
+import io.qwen3vl.models.Precision;
 import io.qwen3vl.models.TestData;
 import io.qwen3vl.models.Tolerance;
 import io.qwen3vl.models.io.Npy;
@@ -53,7 +54,7 @@ class DecodeStepTest {
         assumeTrue(MatVec.enabled(), "needs the Vector API module (surefire adds it)");
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             TextDecoder int8 = TextDecoder.load(NATIVE.tinyCheckpoint(), decoder.config(), m, DataType.FLOAT32,
-                    WeightFormat.INT8);
+                    WeightFormat.INT8, Precision.INT8.kvCacheType());
             assertNotNull(int8.decodeStep());
             assertEquals(DataType.FLOAT16, int8.cacheType());
             assertStepMatchesBackend(int8, DataType.FLOAT32, "int8");
@@ -74,7 +75,7 @@ class DecodeStepTest {
         int steps = 4;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             TextDecoder int8 = TextDecoder.load(NATIVE.tinyCheckpoint(), decoder.config(), m, DataType.FLOAT32,
-                    WeightFormat.INT8);
+                    WeightFormat.INT8, DataType.FLOAT16);
             float[][] reference = run(int8, ids, steps, false, DataType.FLOAT32);
             float[][] step = run(int8, ids, steps, true, DataType.FLOAT16);
             float[][] backend = run(int8, ids, steps, false, DataType.FLOAT16);
