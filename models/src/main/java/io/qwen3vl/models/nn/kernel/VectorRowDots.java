@@ -287,8 +287,9 @@ final class VectorRowDots implements RowDots {
                         .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, h + 3 * LANES), t);
                 high = t.fma(FloatVector.broadcast(F, rowScales[(h + 2 * LANES) / Int8Blocks.BLOCK]), high);
             }
-            dst[dstOff + r] = low.add(high).reduceLanes(VectorOperators.ADD) * 0x1p-24f
-                    + tailInt8(w, o, paired, k, scales, sb, x);
+            float sum = low.add(high).reduceLanes(VectorOperators.ADD) * 0x1p-24f;
+            // Tested, not called, when there is no tail (the released shapes): the call was 0.4 % of a step.
+            dst[dstOff + r] = paired < k ? sum + tailInt8(w, o, paired, k, scales, sb, x) : sum;
         }
     }
 
