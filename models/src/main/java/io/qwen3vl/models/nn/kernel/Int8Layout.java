@@ -1,10 +1,7 @@
 package io.qwen3vl.models.nn.kernel;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
 
 /**
  * The order of an 8-bit weight row's bytes in memory ({@link Int8Blocks}). <em>Natural</em>: element
@@ -72,47 +69,12 @@ public final class Int8Layout {
 
     /**
      * {@code rows [n, k]} (any dtype) in natural order, rearranged into this order: a new array in
-     * {@code rows}' manager, or {@code rows} itself when nothing moves. Bytes on the CPU are moved in
-     * Java, on every core; the backend's strided copy of such small groups runs at about 1 GB/s,
-     * which made quantizing the 2B model at load 10 s slower.
+     * {@code rows}' manager, or {@code rows} itself when nothing moves. A strided copy in the backend
+     * (about 1.5 GB/s of bytes here: a second or so at load for the 2B model; a scalar Java loop over
+     * the buffers was no faster).
      */
     public NDArray stored(NDArray rows) {
-        Shape s = rows.getShape();
-        if (s.dimension() == 2 && rows.getDataType() == DataType.INT8 && grouped(Math.toIntExact(s.get(1))) > 0
-                && Device.cpu().equals(rows.getDevice()) && s.size() <= Integer.MAX_VALUE) {
-            ByteBuffer from = rows.toByteBuffer(true);
-            if (from.isDirect()) {
-                NDArray out = rows.getManager().create(s, DataType.INT8);
-                ByteBuffer to = out.toByteBuffer(true);
-                if (to.isDirect()) {
-                    store(from, to, (int) s.get(0), (int) s.get(1));
-                    return out;
-                }
-                out.close();
-            }
-        }
         return rearranged(rows, true);
-    }
-
-    /** Rows of {@code k} bytes from {@code from} (natural order) into {@code to} (this order), a few hundred rows per task. */
-    private void store(ByteBuffer from, ByteBuffer to, int n, int k) {
-        int grouped = grouped(k);
-        int perTask = Math.max(1, (1 << 20) / k);
-        MatVec.pool().run((n + perTask - 1) / perTask, t -> {
-            for (int r = t * perTask; r < Math.min(n, (t + 1) * perTask); r++) {
-                int o = r * k;
-                for (int g = o; g < o + grouped; g += group()) {
-                    for (int l = 0; l < lanes; l++) {
-                        for (int p = 0; p < 4; p++) {
-                            to.put(g + 4 * l + p, from.get(g + p * lanes + l));
-                        }
-                    }
-                }
-                for (int i = o + grouped; i < o + k; i++) {
-                    to.put(i, from.get(i));
-                }
-            }
-        });
     }
 
     /** {@code rows [n, k]} in this order, put back into natural order (the inverse of {@link #stored}). */
