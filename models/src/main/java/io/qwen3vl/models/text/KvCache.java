@@ -108,11 +108,6 @@ public final class KvCache {
         }
     }
 
-    /** The dtype keys and values are stored in. */
-    public DataType dataType() {
-        return dtype;
-    }
-
     /** Whether {@link #write} can store into this cache (fp32 or fp16, on the CPU). */
     boolean writable() {
         return (dtype == DataType.FLOAT32 || dtype == DataType.FLOAT16) && keys.length > 0

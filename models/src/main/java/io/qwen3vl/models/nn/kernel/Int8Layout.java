@@ -43,13 +43,8 @@ public final class Int8Layout {
         return lanes == 1 ? NATURAL : new Int8Layout(lanes);
     }
 
-    /** The lanes a group is spread over; 1 for the natural order. */
-    public int lanes() {
-        return lanes;
-    }
-
     /** Elements per group: the bytes of one vector load, {@code 4·lanes}. */
-    int group() {
+    private int group() {
         return 4 * lanes;
     }
 

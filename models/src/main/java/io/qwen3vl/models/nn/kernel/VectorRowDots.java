@@ -31,9 +31,11 @@ final class VectorRowDots implements RowDots {
     private static final int LANES = F.length();
     /** The 8-bit kernel's group: the bytes of one int vector. */
     private static final int INT8_GROUP = 4 * LANES;
-    /** The byte order {@link #int8} reads (valid only when {@link #int8Layout} returns it). */
-    private static final Int8Layout INT8_LAYOUT = 2 * LANES <= Int8Blocks.BLOCK
-            ? Int8Layout.interleaved(LANES) : Int8Layout.NATURAL;
+    /**
+     * The byte order {@link #int8} reads: interleaved over this width's lanes; null past 16 lanes,
+     * where a run would span two blocks (no 8-bit kernel then).
+     */
+    private static final Int8Layout INT8_LAYOUT = 2 * LANES <= Int8Blocks.BLOCK ? Int8Layout.interleaved(LANES) : null;
     /** Per-thread copy of a row's block scales for {@link #int8}, grown as needed. */
     private static final ThreadLocal<float[]> ROW_SCALES = ThreadLocal.withInitial(() -> new float[0]);
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
@@ -354,10 +356,9 @@ final class VectorRowDots implements RowDots {
         }
     }
 
-    /** Interleaved over this width's lanes; none past 16 lanes, where a run would span two blocks. */
     @Override
     public Int8Layout int8Layout() {
-        return 2 * LANES <= Int8Blocks.BLOCK ? INT8_LAYOUT : null;
+        return INT8_LAYOUT;
     }
 
     private static float tailF16(ByteBuffer w, int rowStart, int from, int k, float[] x) {
