@@ -61,8 +61,8 @@ public final class Precision {
      */
     public Precision withKvCache(DataType type) {
         if (!TextDecoder.supportsCache(dtype, type)) {
-            throw new IllegalArgumentException("a model computing in " + name(dtype) + " caches keys and values in "
-                    + (dtype == DataType.FLOAT16 ? "fp16 only" : "fp32 or fp16") + ", not " + name(type));
+            throw new IllegalArgumentException("a model computing in " + dtypeLabel(dtype) + " caches keys and values in "
+                    + (dtype == DataType.FLOAT16 ? "fp16 only" : "fp32 or fp16") + ", not " + dtypeLabel(type));
         }
         return type == kvCacheType ? this : new Precision(label, dtype, textWeights, type);
     }
@@ -87,7 +87,8 @@ public final class Precision {
         return label;
     }
 
-    private static String name(DataType type) {
+    /** The short name users write and reports show for a dtype: fp16, fp32, else DJL's own. */
+    public static String dtypeLabel(DataType type) {
         return type == DataType.FLOAT16 ? "fp16" : type == DataType.FLOAT32 ? "fp32" : type.toString();
     }
 
@@ -108,6 +109,6 @@ public final class Precision {
     /** The label, and the cache's dtype where it is not the compute dtype (e.g. "int8, fp16 KV cache"). */
     @Override
     public String toString() {
-        return kvCacheType == dtype ? label : label + ", " + name(kvCacheType) + " KV cache";
+        return kvCacheType == dtype ? label : label + ", " + dtypeLabel(kvCacheType) + " KV cache";
     }
 }

@@ -79,7 +79,7 @@ public record BenchOptions(
                 : String.valueOf(modelDir.getFileName());
     }
 
-    /** The compute dtype: activations and the GEMM peak (the KV cache's is the model's {@code cacheType()}). */
+    /** The compute dtype: activations and the GEMM peak (the KV cache's is {@code precision().kvCacheType()}). */
     public DataType dtype() {
         return precision.dtype();
     }

@@ -1,10 +1,10 @@
 package io.qwen3vl.engine.bench;
 
 import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.qwen3vl.models.Precision;
 import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.vision.GridThw;
 import java.util.ArrayList;
@@ -70,7 +70,6 @@ public final class BenchReport {
     private final VideoQuestion video;
     private final long peakRss;
     private final String decodeKernel;
-    private final DataType kvCache;
 
     private BenchReport(Builder b) {
         this.options = b.options;
@@ -85,7 +84,6 @@ public final class BenchReport {
         this.video = b.video;
         this.peakRss = b.peakRss;
         this.decodeKernel = b.decodeKernel;
-        this.kvCache = b.kvCache != null ? b.kvCache : options.dtype();
     }
 
     /**
@@ -139,7 +137,7 @@ public final class BenchReport {
         run.addProperty("warmups", options.warmups());
         run.addProperty("parameters", load.parameters());
         run.addProperty("decode_kernel", decodeKernel);
-        run.addProperty("kv_cache_dtype", dtypeName(kvCache));
+        run.addProperty("kv_cache_dtype", Precision.dtypeLabel(options.precision().kvCacheType()));
         root.add("run", run);
 
         root.addProperty("memory_bandwidth_bytes_per_s", rooflineBytesPerSecond());
@@ -164,7 +162,7 @@ public final class BenchReport {
         machine.addProperty("memory_bandwidth_read_bytes", bandwidth.bytes());
         machine.addProperty("memory_bandwidth_threads", bandwidth.threads());
         machine.addProperty("gemm_peak_flops", gemm.flopsPerSecond());
-        machine.addProperty("gemm_dtype", dtypeName(gemm.dtype()));
+        machine.addProperty("gemm_dtype", Precision.dtypeLabel(gemm.dtype()));
         machine.addProperty("gemm_best_shape", gemm.bestShape());
         JsonObject shapes = new JsonObject();
         for (Map.Entry<String, Double> e : gemm.byShape().entrySet()) {
@@ -301,7 +299,7 @@ public final class BenchReport {
 
     private String title() {
         return String.format(Locale.ROOT, "%s, %s, KV cache %s, %s, %d cores, decode kernel: %s", options.modelLabel(),
-                options.precision().label(), dtypeName(kvCache), device, Runtime.getRuntime().availableProcessors(),
+                options.precision().label(), Precision.dtypeLabel(options.precision().kvCacheType()), device, Runtime.getRuntime().availableProcessors(),
                 decodeKernel);
     }
 
@@ -311,7 +309,7 @@ public final class BenchReport {
         rows.add(new String[] {"memory bandwidth", "", "", gbs(rooflineBytesPerSecond()),
             String.format(Locale.ROOT, "java %s, vector %s, ndarray %s", gbs(bandwidth.javaBytesPerSecond()),
                     gbs(bandwidth.vectorBytesPerSecond()), gbs(bandwidth.nativeBytesPerSecond()))});
-        rows.add(new String[] {"GEMM peak " + dtypeName(gemm.dtype()), "", gemm.bestShape(),
+        rows.add(new String[] {"GEMM peak " + Precision.dtypeLabel(gemm.dtype()), "", gemm.bestShape(),
             gflops(gemm.flopsPerSecond()), ""});
         rows.add(new String[] {"load", secs(load.seconds()), "", "RSS " + gib(load.rssBytes()), ""});
         if (image != null) {
@@ -355,10 +353,6 @@ public final class BenchReport {
         return "[" + g.t() + "," + g.h() + "," + g.w() + "]";
     }
 
-    static String dtypeName(DataType dtype) {
-        return dtype == DataType.FLOAT16 ? "fp16" : dtype == DataType.FLOAT32 ? "fp32" : dtype.toString();
-    }
-
     private static String secs(double s) {
         return s < 1 ? String.format(Locale.ROOT, "%.1f ms", s * 1e3) : String.format(Locale.ROOT, "%.2f s", s);
     }
@@ -393,7 +387,6 @@ public final class BenchReport {
         private VideoQuestion video;
         private long peakRss;
         private String decodeKernel = "djl";
-        private DataType kvCache;
 
         Builder(BenchOptions options, ModelConfig config, Device device) {
             this.options = options;
@@ -404,11 +397,6 @@ public final class BenchReport {
         /** Which path one-row decode products took (the models' MatVec, or the backend). */
         void decodeKernel(String description) {
             decodeKernel = description;
-        }
-
-        /** The dtype keys and values are cached in (the compute dtype unless said). */
-        void kvCache(DataType dtype) {
-            kvCache = dtype;
         }
 
         void bandwidth(MemoryBandwidth b) {

@@ -72,7 +72,6 @@ public final class Benchmark {
         try (model) {
             report.load(new BenchReport.Load(Stats.seconds(start), ProcessMemory.rssBytes(),
                     FlopCounter.parameters(config)));
-            report.kvCache(model.text().cacheType());
             boolean vision = config.vision() != null && hasVision(model);
             // Text first: a prompt's memory is measured before the vision phases have grown the heap.
             for (int len : options.prefillLengths()) {
