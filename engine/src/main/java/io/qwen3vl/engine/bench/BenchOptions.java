@@ -13,7 +13,7 @@ import java.util.Arrays;
  * @param precision       how the model holds and computes its numbers (fp32, fp16, int8)
  * @param prefillLengths  prompt lengths whose prefill is timed (text only)
  * @param decodeContexts  cache lengths at which single-token decode steps are timed
- * @param decodeSteps     timed decode steps per context (after as many warm-up steps as {@code warmups})
+ * @param decodeSteps     timed decode steps per context (after eight untimed steps per warm-up run)
  * @param repeats         timed runs of every other phase; the median is reported
  * @param warmups         untimed runs before timing
  * @param bandwidthBytes  bytes each bandwidth probe reads per pass

@@ -166,14 +166,23 @@ public final class Benchmark {
                 measured ? peak : -1, budget);
     }
 
+    /**
+     * Untimed decode steps per warm-up run. A step is short, and the decode kernel's methods reach
+     * their final compiled form only over several of them: in an int8 run at 1K context, after one
+     * warm-up step the next seven took 87–144 ms against 77–86 for the steps after them, enough to
+     * move a median of 24 steps by several percent.
+     */
+    static final int DECODE_STEPS_PER_WARMUP = 8;
+
     private BenchReport.Decode decode(Qwen3VL model, int context) {
         int steps = options.decodeSteps();
+        int warmupSteps = options.warmups() * DECODE_STEPS_PER_WARMUP;
         double[] seconds = new double[steps];
         try (NDManager request = model.newRequestManager()) {
-            KvCache cache = model.text().newCache(context + options.warmups() + steps, request);
+            KvCache cache = model.text().newCache(context + warmupSteps + steps, request);
             cache.fillRandom(context);
             int next = randomIds(1, model)[0];
-            for (int s = -options.warmups(); s < steps; s++) {
+            for (int s = -warmupSteps; s < steps; s++) {
                 long start = System.nanoTime();
                 try (NDManager step = request.newSubManager()) {
                     long p = cache.length();
