@@ -62,22 +62,33 @@ public final class ModelOptions {
     }
 
     static DataType kvCacheType(String name) {
-        switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "fp16": case "float16": case "half": return DataType.FLOAT16;
-            case "fp32": case "float32": return DataType.FLOAT32;
-            default: throw new UsageError("--kv-cache must be fp16 or fp32, not '" + name + "'");
+        DataType type = denseType(name);
+        if (type == null) {
+            throw new UsageError("--kv-cache must be fp16 or fp32, not '" + name + "'");
         }
+        return type;
     }
 
     static Precision precision(String name) {
+        DataType dense = denseType(name);
+        if (dense != null) {
+            return Precision.of(dense);
+        }
         switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "fp32": case "float32": return Precision.FP32;
-            case "fp16": case "float16": case "half": return Precision.FP16;
             case "int8": case "q8": return Precision.INT8;
             case "bf16": case "bfloat16":
                 throw new UsageError("--dtype bf16 is not supported (DJL cannot hold bfloat16 arrays); "
                         + "bf16 checkpoints are converted to fp32 or fp16: use --dtype fp32, fp16 or int8");
             default: throw new UsageError("--dtype must be fp32, fp16 or int8, not '" + name + "'");
+        }
+    }
+
+    /** FLOAT32 or FLOAT16 by any name users write for them (--dtype and --kv-cache alike), else null. */
+    private static DataType denseType(String name) {
+        switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "fp32": case "float32": return DataType.FLOAT32;
+            case "fp16": case "float16": case "half": return DataType.FLOAT16;
+            default: return null;
         }
     }
 
