@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
  * <ul>
  *   <li>Stored dtype equals the target and the bytes fit one mapping: the NDArray wraps the
  *       read-only mapping, no copy (DJL keeps the buffer reachable while the array lives).</li>
- *   <li>Otherwise the destination is allocated natively and filled through a direct view.</li>
+ *   <li>Otherwise the destination is allocated natively and filled through a direct view (through
+ *       host memory on a GPU, see {@link HostStaging}).</li>
  *   <li>When source or destination exceeds {@code maxChunkBytes} (one ByteBuffer holds at most
  *       2 GiB; the 8B model's embedding is 2.5 GB in fp32) the tensor is converted in element
  *       ranges, each into a scratch array that is copied into its slice of the destination.</li>
@@ -48,10 +49,8 @@ final class TensorLoader {
             return manager.create(file.bytes(info), shape, targetType);
         }
         if (widest <= maxChunkBytes) {
-            // create(shape) is uninitialised native memory; toByteBuffer(true) is a direct view of it.
-            NDArray out = manager.create(shape, targetType);
-            FloatConversion.convert(info.dtype(), file.bytes(info), target, out.toByteBuffer(true));
-            return out;
+            return HostStaging.filled(manager, shape, targetType,
+                    dst -> FloatConversion.convert(info.dtype(), file.bytes(info), target, dst));
         }
         return loadChunked(file, info, manager, targetType, target, shape);
     }
@@ -65,8 +64,8 @@ final class TensorLoader {
             for (long from = 0; from < n; from += perChunk) {
                 long count = Math.min(perChunk, n - from);
                 ByteBuffer src = file.bytes(info, from * info.dtype().bytes(), count * info.dtype().bytes());
-                try (NDArray part = manager.create(new Shape(count), targetType)) {
-                    FloatConversion.convert(info.dtype(), src, target, part.toByteBuffer(true));
+                try (NDArray part = HostStaging.filled(manager, new Shape(count), targetType,
+                        dst -> FloatConversion.convert(info.dtype(), src, target, dst))) {
                     flat.set(new NDIndex("{}:{}", from, from + count), part);
                 }
             }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.checkpoint.HalfFloat;
+import io.qwen3vl.models.checkpoint.HostStaging;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -27,15 +28,14 @@ public final class FloatRows {
 
     /** A new {@code [1, values.length]} array of {@code dtype} (fp16: each value rounded once, ties to even). */
     public static NDArray create(NDManager manager, float[] values, DataType dtype) {
-        NDArray out = manager.create(new Shape(1, values.length), dtype);
-        ByteBuffer b = out.toByteBuffer(true).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < values.length; i++) {
-            if (dtype == DataType.FLOAT16) {
-                b.putShort(2 * i, HalfFloat.fromFloat(values[i]));
-            } else {
-                b.putFloat(4 * i, values[i]);
+        return HostStaging.filled(manager, new Shape(1, values.length), dtype, b -> {
+            for (int i = 0; i < values.length; i++) {
+                if (dtype == DataType.FLOAT16) {
+                    b.putShort(2 * i, HalfFloat.fromFloat(values[i]));
+                } else {
+                    b.putFloat(4 * i, values[i]);
+                }
             }
-        }
-        return out;
+        });
     }
 }
