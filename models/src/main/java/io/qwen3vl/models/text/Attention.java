@@ -70,10 +70,12 @@ final class Attention {
                     scaling));
         }
         // libtorch's fp16 matrix products on the CPU run a slow generic kernel: widen the cache
-        // operands once per layer here; attendBlock widens the queries (see HalfProducts).
-        boolean widen = HalfProducts.widens(keys);
-        NDArray kt = (widen ? keys.toType(DataType.FLOAT32, false) : keys).transpose(0, 2, 1);
-        NDArray vals = widen ? values.toType(DataType.FLOAT32, false) : values;
+        // operands once per layer here; attendBlock widens the queries (see HalfProducts). Elsewhere
+        // the cache operands take the queries' dtype, which differs for an fp16 cache under fp32
+        // activations (a GPU refuses mixed-dtype products).
+        DataType operand = HalfProducts.widens(keys) ? DataType.FLOAT32 : q.getDataType();
+        NDArray kt = as(keys, operand).transpose(0, 2, 1);
+        NDArray vals = as(values, operand);
         // Query tokens in blocks whose scores [heads, n, total] stay below glibc's mmap threshold
         // (see RowChunks): the scores of a 1,024-token chunk over a 2,048-token context are 134 MB,
         // and four such temporaries per layer, each faulted in afresh, made a 2,048-token prefill
@@ -92,6 +94,10 @@ final class Attention {
             return attendBlock(qb, kt, vals, mb, to - from, total);
         });
         return oProj.forward(out);
+    }
+
+    private static NDArray as(NDArray a, DataType dtype) {
+        return a.getDataType() == dtype ? a : a.toType(dtype, false);
     }
 
     /**
