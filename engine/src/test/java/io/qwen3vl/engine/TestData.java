@@ -18,6 +18,14 @@ public final class TestData {
         return model;
     }
 
+    /**
+     * The device the end-to-end golden tests load the model on: {@code -Dqwen3vl.test.device=cuda}
+     * repeats them on a GPU with a CUDA build of libtorch; the default, cpu, is what CI runs.
+     */
+    public static String device() {
+        return System.getProperty("qwen3vl.test.device", "cpu");
+    }
+
     public static Path golden(String relative) {
         return tinyModel().resolve("golden").resolve(relative);
     }

@@ -27,7 +27,7 @@ class MultimodalGoldenTest {
 
     @BeforeAll
     static void load() {
-        model = Qwen3VL.load(TestData.tinyModel(), "cpu", DataType.FLOAT32);
+        model = Qwen3VL.load(TestData.tinyModel(), TestData.device(), DataType.FLOAT32);
     }
 
     @AfterAll

@@ -58,7 +58,7 @@ class ApproximateNumbersGoldenTest {
     @ParameterizedTest(name = "{0}, {2}")
     @MethodSource("cases")
     void greedyIdsMatchTheGoldensAndLogitsStayClose(Precision precision, double bound, String kind) {
-        Qwen3VL model = MODELS.computeIfAbsent(precision, p -> Qwen3VL.load(TestData.tinyModel(), "cpu", p));
+        Qwen3VL model = MODELS.computeIfAbsent(precision, p -> Qwen3VL.load(TestData.tinyModel(), TestData.device(), p));
         try (NDManager caller = model.newRequestManager()) {
             GoldenPrompt prompt = GoldenPrompt.load(kind, model, caller);
             SamplingSettings settings = SamplingSettings.builder().greedy().ignoreEos(true)

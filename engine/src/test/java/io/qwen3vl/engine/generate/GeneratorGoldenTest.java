@@ -31,7 +31,7 @@ class GeneratorGoldenTest {
 
     @BeforeAll
     static void load() {
-        model = Qwen3VL.load(TestData.tinyModel(), "cpu", DataType.FLOAT32);
+        model = Qwen3VL.load(TestData.tinyModel(), TestData.device(), DataType.FLOAT32);
     }
 
     @AfterAll
