@@ -8,18 +8,22 @@ import io.qwen3vl.models.nn.kernel.Elementwise;
 public final class RmsNorm {
     private final NDArray weight;
     private final float eps;
+    private final ScalarOperand epsOperand;
+    private final ScalarOperand minusHalf;
     private volatile float[] weightValues; // for the float-array path, copied on first use
 
     public RmsNorm(NDArray weight, double eps) {
         this.weight = weight;
         this.eps = (float) eps;
+        this.epsOperand = new ScalarOperand(weight.getManager(), this.eps);
+        this.minusHalf = new ScalarOperand(weight.getManager(), -0.5f);
     }
 
     public NDArray forward(NDArray x) {
         DataType in = x.getDataType();
         NDArray xf = in == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         // DJL has no rsqrt: pow(-0.5) is the same operation.
-        NDArray scale = xf.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+        NDArray scale = minusHalf.raise(epsOperand.addTo(xf.square().mean(new int[] {-1}, true)));
         NDArray normed = xf.mul(scale);
         if (in != DataType.FLOAT32) {
             normed = normed.toType(in, false);

@@ -10,6 +10,7 @@ import io.qwen3vl.models.nn.HalfProducts;
 import io.qwen3vl.models.nn.Linear;
 import io.qwen3vl.models.nn.WeightFormat;
 import io.qwen3vl.models.nn.RmsNorm;
+import io.qwen3vl.models.nn.ScalarOperand;
 import io.qwen3vl.models.nn.RowChunks;
 import io.qwen3vl.models.nn.kernel.DecodeAttention;
 import io.qwen3vl.models.nn.kernel.MatVec;
@@ -31,6 +32,7 @@ final class Attention {
     private final int kvHeads;
     private final int headDim;
     private final float scaling;
+    private final ScalarOperand scale;
 
     Attention(WeightSource source, String prefix, TextConfig config, NDManager manager, DataType dtype,
               WeightFormat format) {
@@ -44,6 +46,7 @@ final class Attention {
         kvHeads = config.numKeyValueHeads();
         headDim = config.headDim();
         scaling = (float) (1.0 / Math.sqrt(headDim));
+        scale = new ScalarOperand(manager, scaling);
     }
 
     /**
@@ -109,7 +112,7 @@ final class Attention {
         int groups = heads / kvHeads;
         // [heads, n, d] -> [kvHeads, groups*n, d]: head h uses kv head h / groups.
         NDArray qg = q.reshape(kvHeads, groups * n, headDim);
-        NDArray scores = HalfProducts.matMul(qg, kt).mul(scaling);
+        NDArray scores = scale.multiply(HalfProducts.matMul(qg, kt));
         if (scores.getDataType() != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false);
         }
