@@ -98,8 +98,9 @@ public final class Qwen3VL implements AutoCloseable {
             int gpus = Engine.getEngine("PyTorch").getGpuCount();
             if (gpus == 0) {
                 throw new IllegalArgumentException("--device " + device + ": no CUDA device is visible to the "
-                        + "PyTorch engine (the bundled natives are CPU-only; run with a CUDA build of "
-                        + "libtorch, e.g. PYTORCH_FLAVOR=cu124 and DJL's native download, on a machine with a GPU)");
+                        + "PyTorch engine (the bundled natives are CPU-only: on a machine with a GPU set "
+                        + "PYTORCH_LIBRARY_PATH to a CUDA build of libtorch 2.7.1 with PYTORCH_VERSION=2.7.1 "
+                        + "PYTORCH_FLAVOR=cu128; see the README's CUDA section)");
             }
             if (index >= gpus) {
                 throw new IllegalArgumentException("--device " + device + ": only " + gpus + " CUDA device(s)");
