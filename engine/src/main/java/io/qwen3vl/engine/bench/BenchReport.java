@@ -3,7 +3,9 @@ package io.qwen3vl.engine.bench;
 import ai.djl.Device;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.qwen3vl.models.Precision;
 import io.qwen3vl.models.config.ModelConfig;
 import io.qwen3vl.models.vision.GridThw;
@@ -126,6 +128,9 @@ public final class BenchReport {
         return peakRss;
     }
 
+    /** The memory cell of a GPU run, whose RSS leaves out the device memory that holds the model. */
+    static final String HOST_ONLY = "host memory only (weights and KV cache are on the GPU)";
+
     public JsonObject toJson() {
         JsonObject root = new JsonObject();
         JsonObject run = new JsonObject();
@@ -200,7 +205,9 @@ public final class BenchReport {
             o.addProperty("prefill_peak_fraction", peakFraction(p.flops(), p.seconds()));
             o.addProperty("peak_rss_bytes", p.peakRssBytes());
             o.addProperty("memory_budget_bytes", p.budgetBytes());
-            o.addProperty("within_memory_budget", p.peakRssBytes() >= 0 && p.peakRssBytes() <= p.budgetBytes());
+            // On a GPU the weights and the KV cache live in device memory: host RSS says nothing of the budget.
+            o.add("within_memory_budget", device.isGpu() ? JsonNull.INSTANCE
+                    : new JsonPrimitive(p.peakRssBytes() >= 0 && p.peakRssBytes() <= p.budgetBytes()));
             prefillJson.add(o);
         }
         root.add("prefill", prefillJson);
@@ -324,7 +331,7 @@ public final class BenchReport {
                 pct(peakFraction(p.flops(), p.seconds())) + " of GEMM peak"});
             if (p.peakRssBytes() >= 0) {
                 rows.add(new String[] {"  memory, prefill " + p.tokens(), "", "", "peak RSS " + gib(p.peakRssBytes()),
-                    "budget " + gib(p.budgetBytes()) + " (weights + KV + 1 GiB)"});
+                    device.isGpu() ? HOST_ONLY : "budget " + gib(p.budgetBytes()) + " (weights + KV + 1 GiB)"});
             }
         }
         for (Decode d : decode) {

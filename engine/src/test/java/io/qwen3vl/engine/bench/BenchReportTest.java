@@ -1,0 +1,47 @@
+package io.qwen3vl.engine.bench;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+import io.qwen3vl.models.config.RealConfigs;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The memory rows: a budget check on the CPU; on a GPU, where host RSS leaves the model out, none. */
+class BenchReportTest {
+    private static final long GIB = 1L << 30;
+
+    private static BenchReport report(Device device, long peakRss) {
+        BenchReport.Builder b = new BenchReport.Builder(BenchOptions.builder().random("2B").build(),
+                RealConfigs.of("2B"), device);
+        b.bandwidth(new MemoryBandwidth(30e9, 31e9, 32e9, GIB, 2, 3));
+        b.gemm(new GemmPeak(180e9, "512x6144x2048", Map.of("512x6144x2048", 180e9), DataType.FLOAT32));
+        b.load(new BenchReport.Load(1.0, 8 * GIB, 2_000_000_000L));
+        b.prefill(new BenchReport.Prefill(512, 9.0, 1.4e12, peakRss, 9 * GIB));
+        b.peakRss(peakRss);
+        return b.build();
+    }
+
+    private static JsonObject prefill(BenchReport r) {
+        return r.toJson().getAsJsonArray("prefill").get(0).getAsJsonObject();
+    }
+
+    @Test
+    void cpuRunsCheckTheBudget() {
+        assertTrue(prefill(report(Device.cpu(), 8 * GIB)).get("within_memory_budget").getAsBoolean());
+        assertFalse(prefill(report(Device.cpu(), 10 * GIB)).get("within_memory_budget").getAsBoolean());
+        assertTrue(report(Device.cpu(), 8 * GIB).toTable().contains("budget 9.00 GiB"));
+    }
+
+    @Test
+    void gpuRunsSayTheirRssIsHostMemoryOnly() {
+        BenchReport gpu = report(Device.gpu(), GIB);
+        assertTrue(prefill(gpu).get("within_memory_budget").isJsonNull(), prefill(gpu).toString());
+        String table = gpu.toTable();
+        assertTrue(table.contains(BenchReport.HOST_ONLY), table);
+        assertFalse(table.contains("budget 9.00 GiB"), table);
+    }
+}
