@@ -128,6 +128,10 @@ public final class BenchReport {
         return peakRss;
     }
 
+    private String kvCacheLabel() {
+        return Precision.dtypeLabel(options.precision().kvCacheType());
+    }
+
     /** The memory cell of a GPU run, whose RSS leaves out the device memory that holds the model. */
     static final String HOST_ONLY = "host memory only (weights and KV cache are on the GPU)";
 
@@ -142,7 +146,7 @@ public final class BenchReport {
         run.addProperty("warmups", options.warmups());
         run.addProperty("parameters", load.parameters());
         run.addProperty("decode_kernel", decodeKernel);
-        run.addProperty("kv_cache_dtype", Precision.dtypeLabel(options.precision().kvCacheType()));
+        run.addProperty("kv_cache_dtype", kvCacheLabel());
         root.add("run", run);
 
         root.addProperty("memory_bandwidth_bytes_per_s", rooflineBytesPerSecond());
@@ -306,7 +310,7 @@ public final class BenchReport {
 
     private String title() {
         return String.format(Locale.ROOT, "%s, %s, KV cache %s, %s, %d cores, decode kernel: %s", options.modelLabel(),
-                options.precision().label(), Precision.dtypeLabel(options.precision().kvCacheType()), device, Runtime.getRuntime().availableProcessors(),
+                options.precision().label(), kvCacheLabel(), device, Runtime.getRuntime().availableProcessors(),
                 decodeKernel);
     }
 
