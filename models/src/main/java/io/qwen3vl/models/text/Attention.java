@@ -63,15 +63,16 @@ final class Attention {
         NDArray k = InterleavedMRope.apply(normedHeads(qkv[1], kNorm, kvHeads, len), cos, sin);
         NDArray v = qkv[2].reshape(len, kvHeads, headDim).transpose(1, 0, 2);
 
-        NDArray[] kv = cache.append(layer, k, v);
-        NDArray keys = kv[0];
-        NDArray values = kv[1];
-        long total = keys.getShape().get(1);
+        cache.append(layer, k, v);
+        int total = cache.length() + (int) len;
         if (len == 1 && DecodeAttention.accepts(q, cache.keys(layer), cache.values(layer))) {
             // One new token: attend over the cache in place (see DecodeAttention).
-            return oProj.forward(DecodeAttention.attend(q, cache.keys(layer), cache.values(layer), (int) total,
-                    scaling));
+            return oProj.forward(DecodeAttention.attend(q, cache.keys(layer), cache.values(layer), total, scaling));
         }
+        // The views belong to the step, not to the cache: freed with the step's scope.
+        NDArray[] kv = cache.filled(layer, total, k.getManager());
+        NDArray keys = kv[0];
+        NDArray values = kv[1];
         // libtorch's fp16 matrix products on the CPU run a slow generic kernel: widen the cache
         // operands once per layer here; attendBlock widens the queries (see HalfProducts). Elsewhere
         // the cache operands take the queries' dtype, which differs for an fp16 cache under fp32

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.checkpoint.HalfFloat;
+import io.qwen3vl.models.nn.kernel.KeyTiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -14,6 +15,8 @@ import java.nio.FloatBuffer;
 /**
  * Keys and values of every decoder layer, preallocated once per request for the whole sequence
  * ({@code [kvHeads, capacity, headDim]} per layer) so decoding never reallocates or concatenates.
+ * An fp16 cache on the CPU keeps its keys {@link KeyTiles tiled} (positions across the lanes),
+ * the layout the decode kernel reads fastest; {@link #filled} gives every layout back as rows.
  * Owned by the request's NDManager; closing that manager frees it.
  */
 public final class KvCache {
@@ -21,6 +24,7 @@ public final class KvCache {
     private final NDArray[] values;
     private final int capacity;
     private final DataType dtype;
+    private final boolean tiledKeys;
     private int length;
 
     public KvCache(int layers, int kvHeads, int headDim, int capacity, DataType dtype, NDManager manager) {
@@ -31,9 +35,11 @@ public final class KvCache {
         this.dtype = dtype;
         keys = new NDArray[layers];
         values = new NDArray[layers];
+        tiledKeys = KeyTiles.wanted(dtype, manager.getDevice());
         Shape shape = new Shape(kvHeads, capacity, headDim);
+        Shape keyShape = tiledKeys ? KeyTiles.shape(kvHeads, capacity, headDim) : shape;
         for (int i = 0; i < layers; i++) {
-            keys[i] = manager.zeros(shape, dtype);
+            keys[i] = manager.zeros(keyShape, dtype);
             values[i] = manager.zeros(shape, dtype);
         }
     }
@@ -48,24 +54,38 @@ public final class KvCache {
     }
 
     /**
-     * Writes {@code k, v [kvHeads, n, headDim]} of one layer at the current end and returns views of
-     * everything stored for that layer so far, including them.
+     * Writes {@code k, v [kvHeads, n, headDim]} of one layer at the current end; the caller
+     * {@link #advance}s once all layers have written.
      */
-    NDArray[] append(int layer, NDArray k, NDArray v) {
+    void append(int layer, NDArray k, NDArray v) {
         int n = (int) k.getShape().get(1);
         int end = length + n;
         if (end > capacity) {
             throw new IllegalStateException("KV cache full: " + end + " tokens > capacity " + capacity);
         }
         NDIndex slot = new NDIndex(":, {}:{}, :", length, end);
-        keys[layer].set(slot, stored(k));
+        if (tiledKeys) {
+            NDArray key = stored(k);
+            KeyTiles.store(keys[layer], key, length);
+            if (key != k) {
+                key.close();
+            }
+        } else {
+            keys[layer].set(slot, stored(k));
+        }
         values[layer].set(slot, stored(v));
-        NDIndex filled = new NDIndex(":, :{}, :", end);
-        NDArray keyView = keys[layer].get(filled);
-        NDArray valueView = values[layer].get(filled);
-        // The views belong to the step, not to the cache: freed with the step's scope.
-        keyView.attach(k.getManager());
-        valueView.attach(k.getManager());
+    }
+
+    /**
+     * Keys and values of one layer's first {@code end} positions, {@code [kvHeads, end, headDim]}
+     * each, owned by {@code owner}: views of the cache, or for tiled keys a copy in rows.
+     */
+    NDArray[] filled(int layer, int end, NDManager owner) {
+        NDIndex first = new NDIndex(":, :{}, :", end);
+        NDArray keyView = tiledKeys ? KeyTiles.natural(keys[layer], end) : keys[layer].get(first);
+        NDArray valueView = values[layer].get(first);
+        keyView.attach(owner);
+        valueView.attach(owner);
         return new NDArray[] {keyView, valueView};
     }
 
@@ -84,16 +104,18 @@ public final class KvCache {
         if (length >= capacity) {
             throw new IllegalStateException("KV cache full: " + (length + 1) + " tokens > capacity " + capacity);
         }
-        Shape shape = keys[layer].getShape();
+        Shape shape = values[layer].getShape();
         int heads = (int) shape.get(0);
         int d = (int) shape.get(2);
         ByteBuffer kb = keys[layer].toByteBuffer(true).order(ByteOrder.nativeOrder());
         ByteBuffer vb = values[layer].toByteBuffer(true).order(ByteOrder.nativeOrder());
         if (keys[layer].getDataType() == DataType.FLOAT16) {
+            int tiles = KeyTiles.tiles(capacity);
             for (int h = 0; h < heads; h++) {
                 int at = (h * capacity + length) * d;
                 for (int i = 0; i < d; i++) {
-                    kb.putShort(2 * (at + i), HalfFloat.fromFloat(k[h * d + i]));
+                    int key = tiledKeys ? (int) KeyTiles.offset(h, length, i, tiles, d) : at + i;
+                    kb.putShort(2 * key, HalfFloat.fromFloat(k[h * d + i]));
                     vb.putShort(2 * (at + i), HalfFloat.fromFloat(v[h * d + i]));
                 }
             }
@@ -114,7 +136,10 @@ public final class KvCache {
                 && keys[0].getDevice().getDeviceType().equals(Device.Type.CPU);
     }
 
-    /** The whole key cache of one layer {@code [kvHeads, capacity, headDim]}, for kernels that read it in place. */
+    /**
+     * The whole key cache of one layer {@code [kvHeads, capacity, headDim]}, or {@link KeyTiles
+     * tiled}, for kernels that read it in place.
+     */
     NDArray keys(int layer) {
         return keys[layer];
     }
@@ -134,18 +159,22 @@ public final class KvCache {
             throw new IllegalArgumentException("cannot fill " + tokens + " tokens into a cache of capacity " + capacity);
         }
         if (tokens > 0) {
-            Shape first = keys[0].getShape();
+            Shape first = values[0].getShape();
             Shape shape = new Shape(first.get(0), tokens, first.get(2));
             NDIndex slot = new NDIndex(":, :{}, :", tokens);
-            try (NDManager scratch = keys[0].getManager().newSubManager()) {
-                NDArray noise = scratch.randomNormal(0f, 1f, shape, DataType.FLOAT32).toType(keys[0].getDataType(), false);
+            try (NDManager scratch = values[0].getManager().newSubManager()) {
+                NDArray noise = scratch.randomNormal(0f, 1f, shape, DataType.FLOAT32).toType(dtype, false);
                 // Every layer's keys and values differ (scaled copies of one draw): pages of equal
                 // content can be merged by the hypervisor and then read from cache, which made
                 // decoding at 8K context look faster than the memory allows.
                 for (int i = 0; i < keys.length; i++) {
                     float scale = 1 + i / 64f;
                     try (NDArray k = noise.mul(scale); NDArray v = noise.mul(-scale)) {
-                        keys[i].set(slot, k);
+                        if (tiledKeys) {
+                            KeyTiles.store(keys[i], k, 0);
+                        } else {
+                            keys[i].set(slot, k);
+                        }
                         values[i].set(slot, v);
                     }
                 }

@@ -177,7 +177,8 @@ class DecodeStepTest {
                     NDArray logits = decoder.logits(hidden);
                     rows[3 * s] = hidden.toType(DataType.FLOAT32, false).toFloatArray();
                     rows[3 * s + 1] = logits.toFloatArray();
-                    NDArray kv = cache.keys(last).get(":, {}, :", pos).concat(cache.values(last).get(":, {}, :", pos));
+                    NDArray[] cached = cache.filled(last, pos + 1, step); // keys in rows, whatever their layout
+                    NDArray kv = cached[0].get(":, {}, :", pos).concat(cached[1].get(":, {}, :", pos));
                     rows[3 * s + 2] = kv.toType(DataType.FLOAT32, false).toFloatArray();
                     next = (int) logits.argMax().getLong();
                 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.qwen3vl.models.nn.kernel.KeyTiles;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,26 @@ class KvCacheFillTest {
             }
             assertFalse(Arrays.equals(keys[0], keys[1]));
             assertFalse(Arrays.equals(keys[1], keys[2]));
+        }
+    }
+
+    /** An fp16 cache on the CPU keeps its keys tiled: filled and read back in rows, they are keys and values' negation. */
+    @Test
+    void randomFillOfTiledKeysReadsBackInRows() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            KvCache cache = new KvCache(2, 2, 8, 50, DataType.FLOAT16, m);
+            assertEquals(KeyTiles.wanted(DataType.FLOAT16, m.getDevice()), KeyTiles.isTiled(cache.keys(0)));
+            cache.fillRandom(37);
+            for (int i = 0; i < 2; i++) {
+                NDArray[] rows = cache.filled(i, 37, m);
+                float[] k = rows[0].toType(DataType.FLOAT32, false).toFloatArray();
+                float[] v = rows[1].toType(DataType.FLOAT32, false).toFloatArray();
+                assertEquals(2 * 37 * 8, k.length);
+                assertTrue(rows[0].abs().sum().getFloat() > 0);
+                for (int j = 0; j < k.length; j++) {
+                    assertEquals(-k[j], v[j], "values are the keys' negation, element " + j);
+                }
+            }
         }
     }
 }

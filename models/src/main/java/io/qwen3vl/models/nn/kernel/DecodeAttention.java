@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 public final class DecodeAttention {
     /** Cache rows per block: 256 rows of 128 fp32 values are 128 KiB, well inside a core's L2. */
     static final int BLOCK_ROWS = 256;
+    private static final float TWO_POW_112 = 0x1p112f;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private DecodeAttention() {
@@ -33,28 +34,37 @@ public final class DecodeAttention {
 
     /**
      * Whether the kernel can attend {@code q [heads, 1, d]} over the caches {@code keys, values
-     * [kvHeads, capacity, d]} (the full, contiguous cache arrays of one layer).
+     * [kvHeads, capacity, d]} (the full, contiguous cache arrays of one layer; fp16 keys may be
+     * {@link KeyTiles tiled}).
      */
     public static boolean accepts(NDArray q, NDArray keys, NDArray values) {
         if (!MatVec.enabled()) {
             return false;
         }
         Shape qs = q.getShape();
-        Shape ks = keys.getShape();
+        Shape vs = values.getShape();
         DataType dtype = q.getDataType();
-        DataType cache = keys.getDataType();
-        return qs.dimension() == 3 && qs.get(1) == 1 && ks.dimension() == 3 && ks.equals(values.getShape())
-                && qs.get(2) == ks.get(2) && qs.get(0) % ks.get(0) == 0
+        DataType cache = values.getDataType();
+        boolean tiled = KeyTiles.isTiled(keys);
+        Shape ks = keys.getShape();
+        boolean keysFit = tiled
+                ? cache == DataType.FLOAT16 && MatVec.rowDots().keyTiles() && ks.get(0) == vs.get(0)
+                        && ks.get(2) == vs.get(2) && ks.get(1) == KeyTiles.tiles((int) vs.get(1))
+                : ks.equals(vs);
+        return qs.dimension() == 3 && qs.get(1) == 1 && vs.dimension() == 3 && keysFit
+                && qs.get(2) == vs.get(2) && qs.get(0) % vs.get(0) == 0
                 && (dtype == DataType.FLOAT32 || dtype == DataType.FLOAT16)
-                && (cache == dtype || cache == DataType.FLOAT16) && values.getDataType() == cache
+                && (cache == dtype || cache == DataType.FLOAT16) && keys.getDataType() == cache
                 && ks.size() * cache.getNumOfBytes() <= Integer.MAX_VALUE
-                && Device.cpu().equals(q.getDevice()) && Device.cpu().equals(keys.getDevice());
+                && vs.size() * cache.getNumOfBytes() <= Integer.MAX_VALUE
+                && Device.cpu().equals(q.getDevice()) && Device.cpu().equals(keys.getDevice())
+                && Device.cpu().equals(values.getDevice());
     }
 
     /**
      * @param q       queries of the new token {@code [heads, 1, d]} (after norm and rotary embedding)
      * @param keys    the layer's whole key cache {@code [kvHeads, capacity, d]}, new key included,
-     *                in q's dtype or fp16
+     *                in q's dtype or fp16 (fp16 keys may be {@link KeyTiles tiled})
      * @param values  the layer's whole value cache, same shape
      * @param length  cached positions to attend to (the new one included)
      * @param scale   score multiplier (1/√d)
@@ -82,30 +92,33 @@ public final class DecodeAttention {
      */
     public static void attend(float[] queries, int heads, NDArray keys, NDArray values, int length, float scale,
                               boolean half, float[] out) {
-        int kvHeads = (int) keys.getShape().get(0);
-        int capacity = (int) keys.getShape().get(1);
-        int d = (int) keys.getShape().get(2);
+        int kvHeads = (int) values.getShape().get(0);
+        int capacity = (int) values.getShape().get(1);
+        int d = (int) values.getShape().get(2);
         if (length < 1 || length > capacity || heads % kvHeads != 0 || queries.length < heads * d
                 || out.length < heads * d) {
             throw new IllegalArgumentException("attention of " + heads + " heads over " + length
-                    + " positions of a cache " + keys.getShape());
+                    + " positions of a cache " + values.getShape());
         }
         int groups = heads / kvHeads;
-        boolean halfCache = keys.getDataType() == DataType.FLOAT16;
+        boolean halfCache = values.getDataType() == DataType.FLOAT16;
         if (half && !halfCache) {
-            throw new IllegalArgumentException("fp16 attention needs an fp16 cache, not " + keys.getDataType());
+            throw new IllegalArgumentException("fp16 attention needs an fp16 cache, not " + values.getDataType());
         }
+        boolean tiled = KeyTiles.isTiled(keys);
         // The fp16 row kernels take inputs below 2^16 (see VectorRowDots), true of fp16 queries; fp32
         // queries beyond it are scaled down by a power of two, and the score scale up by the same:
         // both exact, so the scores are unchanged.
         float shrink = halfCache && !half ? shrinkBelowHalfRange(queries, heads * d) : 1f;
         float scoreScale = scale / shrink;
         int elementBytes = halfCache ? 2 : 4;
+        int tiles = KeyTiles.tiles(capacity);
+        int scored = tiled ? KeyTiles.tiles(length) * KeyTiles.POSITIONS : length; // tiles are scored whole
         RowDots dots = MatVec.rowDots();
         ByteBuffer kb = keys.toByteBuffer(true);
         ByteBuffer vb = values.toByteBuffer(true);
         MatVec.pool().run(kvHeads, g -> {
-            Scratch sc = SCRATCH.get().ensure(groups, d, length);
+            Scratch sc = SCRATCH.get().ensure(groups, d, scored);
             int base = g * capacity * d * elementBytes;
             int first = g * groups;
             for (int j = 0; j < groups; j++) {
@@ -115,34 +128,57 @@ public final class DecodeAttention {
                         sc.q[j][i] *= shrink;
                     }
                 }
-                if (halfCache) {
+                if (tiled) {
+                    for (int i = 0; i < d; i++) {
+                        sc.prepared[j][i] = sc.q[j][i] * TWO_POW_112; // see RowDots.f16Tiles
+                    }
+                } else if (halfCache) {
                     dots.prepareHalfInput(sc.q[j], d, sc.prepared[j]);
                 }
                 java.util.Arrays.fill(sc.acc[j], 0, d, 0f);
             }
-            // Keys, then values, in blocks small enough to stay in cache while every query head of
-            // the group reads them: the cache comes from memory once per token, not once per head.
-            for (int b = 0; b < length; b += BLOCK_ROWS) {
-                int n = Math.min(BLOCK_ROWS, length - b);
-                int at = base + b * d * elementBytes;
-                int j = 0;
-                if (halfCache) { // two query heads per pass over the keys: each row is widened once for both
+            if (tiled) { // in blocks as below, each tile widened once for two query heads
+                int tileBytes = d * KeyTiles.POSITIONS * 2;
+                int blockTiles = BLOCK_ROWS / KeyTiles.POSITIONS;
+                int used = scored / KeyTiles.POSITIONS;
+                for (int t = 0; t < used; t += blockTiles) {
+                    int n = Math.min(blockTiles, used - t);
+                    int at = (g * tiles + t) * tileBytes;
+                    int p = t * KeyTiles.POSITIONS;
+                    int j = 0;
                     for (; j + 1 < groups; j += 2) {
-                        dots.f16Pair(kb, at, d, sc.q[j], sc.prepared[j], sc.q[j + 1], sc.prepared[j + 1], n,
-                                sc.scores[j], sc.scores[j + 1], b);
+                        dots.f16Tiles(kb, at, d, sc.prepared[j], sc.prepared[j + 1], n, sc.scores[j], sc.scores[j + 1], p);
+                    }
+                    for (; j < groups; j++) {
+                        dots.f16Tiles(kb, at, d, sc.prepared[j], null, n, sc.scores[j], null, p);
                     }
                 }
-                for (; j < groups; j++) {
-                    if (halfCache) {
-                        dots.f16(kb, at, d, sc.q[j], sc.prepared[j], n, sc.scores[j], b);
-                    } else {
-                        dots.f32(kb, at, d, sc.q[j], n, sc.scores[j], b);
+            } else {
+                // Keys in blocks small enough to stay in cache while every query head of the group
+                // reads them: the cache comes from memory once per token, not once per head.
+                for (int b = 0; b < length; b += BLOCK_ROWS) {
+                    int n = Math.min(BLOCK_ROWS, length - b);
+                    int at = base + b * d * elementBytes;
+                    int j = 0;
+                    if (halfCache) { // two query heads per pass over the keys: each row is widened once for both
+                        for (; j + 1 < groups; j += 2) {
+                            dots.f16Pair(kb, at, d, sc.q[j], sc.prepared[j], sc.q[j + 1], sc.prepared[j + 1], n,
+                                    sc.scores[j], sc.scores[j + 1], b);
+                        }
+                    }
+                    for (; j < groups; j++) {
+                        if (halfCache) {
+                            dots.f16(kb, at, d, sc.q[j], sc.prepared[j], n, sc.scores[j], b);
+                        } else {
+                            dots.f32(kb, at, d, sc.q[j], n, sc.scores[j], b);
+                        }
                     }
                 }
             }
             for (int j = 0; j < groups; j++) {
                 dots.probabilities(sc.scores[j], length, scoreScale, half);
             }
+            // Values likewise in blocks (every query head of the group reads a block while it is in cache).
             for (int b = 0; b < length; b += BLOCK_ROWS) {
                 int n = Math.min(BLOCK_ROWS, length - b);
                 int at = base + b * d * elementBytes;

@@ -30,6 +30,20 @@ interface RowDots {
                  float[] dstA, float[] dstB, int dstOff);
 
     /**
+     * Dot products of one or two queries with fp16 keys stored as {@link KeyTiles}: {@code tiles}
+     * tiles from byte {@code base} of {@code k}, each {@code d} rows of {@link KeyTiles#POSITIONS}
+     * halves. {@code dstA[dstOff + p] = Σ_i a[i] · K[p][i]} for the tiles' positions {@code p} in
+     * order (whole tiles: the caller reads only the positions it holds), likewise {@code b} into
+     * {@code dstB} unless {@code b} is null. The queries are given times 2^112 (see
+     * {@link #prepareHalfInput}: below 2^16 in magnitude before that). Only when {@link #keyTiles}.
+     */
+    void f16Tiles(ByteBuffer k, int base, int d, float[] a, float[] b, int tiles, float[] dstA, float[] dstB,
+                  int dstOff);
+
+    /** Whether {@link #f16Tiles} runs at this vector width (16 lanes or fewer, dividing 16). */
+    boolean keyTiles();
+
+    /**
      * The same for 8-bit weights in blocks of {@link Int8Blocks#BLOCK} (rows {@code k} bytes apart,
      * each row's bytes in {@link #int8Layout}'s order): {@code dst[dstOff + r] = Σ_b scale[r][b] ·
      * Σ_{i in b} q[r][i] · x[i]}, the row's {@code k / BLOCK} fp32 scales starting at byte

@@ -42,6 +42,8 @@ final class VectorRowDots implements RowDots {
     private static final int HALF_BITS = 0x8FFFE000;
     private static final int HALF_EXP = 0x7C00;
     private static final float TWO_POW_112 = 0x1p112f;
+    /** Bytes of one row of a {@link KeyTiles} tile: its positions' fp16 elements. */
+    private static final int TILE_ROW_BYTES = 2 * KeyTiles.POSITIONS;
     private static final VectorElementwise ELEMENTWISE = new VectorElementwise();
     /**
      * Per-thread sums of the value passes ({@link #axpyF16}, {@link #axpyF16Pair}), one array per
@@ -213,6 +215,133 @@ final class VectorRowDots implements RowDots {
             dstA[dstOff + r] = ae.add(ao).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, a);
             dstB[dstOff + r] = be.add(bo).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, b);
         }
+    }
+
+    /**
+     * Keys stored {@link KeyTiles tiled}: positions across the lanes, so a tile's scores are sums of
+     * {@code d} broadcast-query × key-row products with no reduction across lanes, and each query
+     * element is read once per tile instead of once per position. Row {@code i} of a tile holds the
+     * 32 positions' element {@code i}, position {@code l} in the low and {@code 16 + l} in the high
+     * half of int {@code l}: an int vector (chunk {@code c} of {@code 16 / LANES}) widens, as in
+     * {@link #f16Row}, into the scores of positions {@code c·LANES ..} (low halves) and
+     * {@code 16 + c·LANES ..} (high halves), stored as they are. Rows alternate between two sets of
+     * accumulators so the FMA chains' latency does not bound the loop.
+     *
+     * <p>Why: per key row the row-wise pass re-read both queries (four vector loads per vector of
+     * keys) and reduced two vectors across lanes; it computed 15 GB/s of keys per core from cache and
+     * read 17–22 GB/s from memory on two cores, where this reads 27–34 (8K positions, 28 layers).
+     */
+    @Override
+    public void f16Tiles(ByteBuffer k, int base, int d, float[] a, float[] b, int tiles, float[] dstA, float[] dstB,
+                         int dstOff) {
+        // Two methods, not one with two loops: C2 compiles each whole only while it stays small (see f16Row).
+        for (int t = 0; t < tiles; t++) {
+            for (int c = 0; c < KeyTiles.POSITIONS / 2; c += LANES) {
+                int o = base + t * d * TILE_ROW_BYTES + 4 * c;
+                int low = dstOff + t * KeyTiles.POSITIONS + c;
+                if (b == null) {
+                    tileScores(k, o, d, a, dstA, low);
+                } else {
+                    tileScorePair(k, o, d, a, b, dstA, dstB, low);
+                }
+            }
+        }
+    }
+
+    /** One chunk of a tile (LANES ints of every row from byte {@code o}) for one query: scores from {@code low}. */
+    private static void tileScores(ByteBuffer k, int o, int d, float[] a, float[] dst, int low) {
+        IntVector bits = IntVector.broadcast(I, HALF_BITS);
+        IntVector sixteen = IntVector.broadcast(I, 16);
+        IntVector three = IntVector.broadcast(I, 3);
+        FloatVector la = FloatVector.zero(F);
+        FloatVector ha = la;
+        FloatVector la2 = la;
+        FloatVector ha2 = la;
+        int even = d & ~1;
+        int i = 0;
+        for (; i < even; i += 2, o += 2 * TILE_ROW_BYTES) {
+            IntVector v = IntVector.fromByteBuffer(I, k, o, ORDER);
+            IntVector u = IntVector.fromByteBuffer(I, k, o + TILE_ROW_BYTES, ORDER);
+            FloatVector qa = FloatVector.broadcast(F, a[i]);
+            FloatVector qa2 = FloatVector.broadcast(F, a[i + 1]);
+            la = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                    .reinterpretAsFloats().fma(qa, la);
+            ha = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(qa, ha);
+            la2 = u.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                    .reinterpretAsFloats().fma(qa2, la2);
+            ha2 = u.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(qa2, ha2);
+        }
+        if (i < d) {
+            IntVector v = IntVector.fromByteBuffer(I, k, o, ORDER);
+            FloatVector qa = FloatVector.broadcast(F, a[i]);
+            la = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                    .reinterpretAsFloats().fma(qa, la);
+            ha = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(qa, ha);
+        }
+        la.add(la2).intoArray(dst, low);
+        ha.add(ha2).intoArray(dst, low + KeyTiles.POSITIONS / 2);
+    }
+
+    /** {@link #tileScores} for two queries, each row widened once for both. */
+    private static void tileScorePair(ByteBuffer k, int o, int d, float[] a, float[] b, float[] dstA, float[] dstB,
+                                      int low) {
+        IntVector bits = IntVector.broadcast(I, HALF_BITS);
+        IntVector sixteen = IntVector.broadcast(I, 16);
+        IntVector three = IntVector.broadcast(I, 3);
+        FloatVector la = FloatVector.zero(F);
+        FloatVector ha = la;
+        FloatVector la2 = la;
+        FloatVector ha2 = la;
+        FloatVector lb = la;
+        FloatVector hb = la;
+        FloatVector lb2 = la;
+        FloatVector hb2 = la;
+        int even = d & ~1;
+        int i = 0;
+        for (; i < even; i += 2, o += 2 * TILE_ROW_BYTES) {
+            IntVector v = IntVector.fromByteBuffer(I, k, o, ORDER);
+            IntVector u = IntVector.fromByteBuffer(I, k, o + TILE_ROW_BYTES, ORDER);
+            FloatVector vl = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
+                    .and(bits).reinterpretAsFloats();
+            FloatVector vh = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
+            FloatVector qa = FloatVector.broadcast(F, a[i]);
+            FloatVector qb = FloatVector.broadcast(F, b[i]);
+            la = vl.fma(qa, la);
+            ha = vh.fma(qa, ha);
+            lb = vl.fma(qb, lb);
+            hb = vh.fma(qb, hb);
+            FloatVector ul = u.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
+                    .and(bits).reinterpretAsFloats();
+            FloatVector uh = u.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
+            FloatVector qa2 = FloatVector.broadcast(F, a[i + 1]);
+            FloatVector qb2 = FloatVector.broadcast(F, b[i + 1]);
+            la2 = ul.fma(qa2, la2);
+            ha2 = uh.fma(qa2, ha2);
+            lb2 = ul.fma(qb2, lb2);
+            hb2 = uh.fma(qb2, hb2);
+        }
+        if (i < d) {
+            IntVector v = IntVector.fromByteBuffer(I, k, o, ORDER);
+            FloatVector vl = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
+                    .and(bits).reinterpretAsFloats();
+            FloatVector vh = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
+            FloatVector qa = FloatVector.broadcast(F, a[i]);
+            FloatVector qb = FloatVector.broadcast(F, b[i]);
+            la = vl.fma(qa, la);
+            ha = vh.fma(qa, ha);
+            lb = vl.fma(qb, lb);
+            hb = vh.fma(qb, hb);
+        }
+        int high = low + KeyTiles.POSITIONS / 2;
+        la.add(la2).intoArray(dstA, low);
+        ha.add(ha2).intoArray(dstA, high);
+        lb.add(lb2).intoArray(dstB, low);
+        hb.add(hb2).intoArray(dstB, high);
+    }
+
+    @Override
+    public boolean keyTiles() {
+        return LANES <= KeyTiles.POSITIONS / 2 && (KeyTiles.POSITIONS / 2) % LANES == 0;
     }
 
     /**
@@ -460,7 +589,9 @@ final class VectorRowDots implements RowDots {
      * Two vectors of pairs per row step, eight accumulators: with one vector (four) the FMA chains'
      * latency bound the loop and the pair ran slower than two single passes; with two, decode
      * attention over 8K fp16 positions took 42.6–51.7 ms per token against 49.3–60.0, faster in each
-     * of five alternating runs (28 layers, two cores).
+     * of five alternating runs (28 layers, two cores). Four vectors (sixteen accumulators, a whole
+     * row per step) read values from memory faster in a harness, but in the decode step C2's code
+     * for it ran three times slower, in a method of its own as well.
      */
     @Override
     public void axpyF16Pair(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows,

@@ -21,10 +21,13 @@ class DecodeAttentionTest {
     static final NativeFixture NATIVE = new NativeFixture();
 
     @ParameterizedTest
-    @CsvSource({"FLOAT32, 4, 2, 128, 1", "FLOAT32, 4, 2, 128, 77", "FLOAT32, 6, 3, 40, 33", "FLOAT32, 2, 2, 17, 5",
-        "FLOAT16, 4, 2, 128, 77", "FLOAT16, 6, 3, 40, 33", "FLOAT16, 2, 2, 17, 1",
-        "FLOAT16, 6, 2, 64, 300"})
-    void matchesTheBackendPath(String type, int heads, int kvHeads, int d, int length) {
+    @CsvSource({"FLOAT32, 4, 2, 128, 1, false", "FLOAT32, 4, 2, 128, 77, false", "FLOAT32, 6, 3, 40, 33, false",
+        "FLOAT32, 2, 2, 17, 5, false",
+        "FLOAT16, 4, 2, 128, 77, false", "FLOAT16, 6, 3, 40, 33, false", "FLOAT16, 2, 2, 17, 1, false",
+        "FLOAT16, 6, 2, 64, 300, false",
+        "FLOAT16, 4, 2, 128, 77, true", "FLOAT16, 6, 3, 40, 33, true", "FLOAT16, 2, 2, 17, 1, true",
+        "FLOAT16, 6, 2, 64, 300, true", "FLOAT16, 8, 2, 128, 600, true"})
+    void matchesTheBackendPath(String type, int heads, int kvHeads, int d, int length, boolean tiled) {
         org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
                 "JDK " + Runtime.version().feature() + " has no ByteBuffer Vector API: attention uses the backend");
         DataType dtype = DataType.valueOf(type);
@@ -37,9 +40,10 @@ class DecodeAttentionTest {
             NDArray values = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(dtype, false);
             keys.set(new NDIndex(":, {}:, :", length), 1e4f);
             values.set(new NDIndex(":, {}:, :", length), Float.NaN);
-            assertTrue(DecodeAttention.accepts(q, keys, values));
+            NDArray cached = tiled ? tiles(keys) : keys;
+            assertTrue(DecodeAttention.accepts(q, cached, values));
 
-            float[] got = DecodeAttention.attend(q, keys, values, length, scale).toType(DataType.FLOAT32, false)
+            float[] got = DecodeAttention.attend(q, cached, values, length, scale).toType(DataType.FLOAT32, false)
                     .toFloatArray();
             float[] expected = backend(q, keys, values, length, scale, heads, kvHeads, d)
                     .toType(DataType.FLOAT32, false).toFloatArray();
@@ -64,10 +68,11 @@ class DecodeAttentionTest {
      * the scores, and with them the summation error, stay ordinary.
      */
     @ParameterizedTest
-    @CsvSource({"4, 2, 128, 77, 1", "6, 3, 40, 33, 1", "2, 2, 17, 5, 1", "4, 2, 128, 300, 131072",
-        "2, 1, 64, 40, 1e30"})
+    @CsvSource({"4, 2, 128, 77, 1, false", "6, 3, 40, 33, 1, false", "2, 2, 17, 5, 1, false",
+        "4, 2, 128, 300, 131072, false", "2, 1, 64, 40, 1e30, false",
+        "4, 2, 128, 77, 1, true", "6, 3, 40, 33, 1, true", "4, 2, 128, 300, 131072, true", "2, 1, 64, 40, 1e30, true"})
     void fp32QueriesOverAnFp16CacheMatchTheWidenedBackendPath(int heads, int kvHeads, int d, int length,
-                                                               float queryScale) {
+                                                               float queryScale, boolean tiled) {
         org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
                 "JDK " + Runtime.version().feature() + " has no ByteBuffer Vector API: attention uses the backend");
         int capacity = length + 9;
@@ -79,9 +84,10 @@ class DecodeAttentionTest {
             NDArray values = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(DataType.FLOAT16, false);
             keys.set(new NDIndex(":, {}:, :", length), 1e4f);
             values.set(new NDIndex(":, {}:, :", length), Float.NaN);
-            assertTrue(DecodeAttention.accepts(q, keys, values));
+            NDArray cached = tiled ? tiles(keys) : keys;
+            assertTrue(DecodeAttention.accepts(q, cached, values));
 
-            float[] got = DecodeAttention.attend(q, keys, values, length, scale).toFloatArray();
+            float[] got = DecodeAttention.attend(q, cached, values, length, scale).toFloatArray();
             float[] expected = backend(q, keys.toType(DataType.FLOAT32, false), values.toType(DataType.FLOAT32, false),
                     length, scale, heads, kvHeads, d).toFloatArray();
             assertEquals(expected.length, got.length);
@@ -108,6 +114,32 @@ class DecodeAttentionTest {
             assertFalse(DecodeAttention.accepts(q.toType(DataType.FLOAT16, false), cache, cache));
             assertFalse(DecodeAttention.accepts(q, cache, halfCache), "keys and values of different dtypes");
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void tiledKeysMustBeFp16AndCoverTheValues() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(), "no kernel on this JDK: everything is refused");
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
+            NDArray q = scope.zeros(new Shape(4, 1, 8));
+            NDArray values = scope.zeros(new Shape(2, 40, 8), DataType.FLOAT16);
+            assertTrue(DecodeAttention.accepts(q, scope.zeros(KeyTiles.shape(2, 40, 8), DataType.FLOAT16), values));
+            assertFalse(DecodeAttention.accepts(q, scope.zeros(KeyTiles.shape(2, 80, 8), DataType.FLOAT16), values),
+                    "more tiles than the values' capacity needs");
+            assertFalse(DecodeAttention.accepts(q, scope.zeros(KeyTiles.shape(2, 40, 4), DataType.FLOAT16), values),
+                    "another head size");
+            NDArray fp32Values = values.toType(DataType.FLOAT32, false);
+            assertFalse(DecodeAttention.accepts(q, scope.zeros(KeyTiles.shape(2, 40, 8), DataType.FLOAT32), fp32Values),
+                    "only fp16 keys are tiled");
+        }
+    }
+
+    /** fp16 keys {@code [kvHeads, capacity, d]} in the tiled layout the cache keeps them in on the CPU. */
+    private static NDArray tiles(NDArray keys) {
+        Shape s = keys.getShape();
+        NDArray tiles = keys.getManager().zeros(KeyTiles.shape((int) s.get(0), (int) s.get(1), (int) s.get(2)),
+                DataType.FLOAT16);
+        KeyTiles.store(tiles, keys, 0);
+        return tiles;
     }
 
     /** Attention's general path (text.Attention) for one query row. */
