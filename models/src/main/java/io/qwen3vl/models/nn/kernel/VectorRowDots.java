@@ -234,55 +234,22 @@ final class VectorRowDots implements RowDots {
     @Override
     public void f16Tiles(ByteBuffer k, int base, int d, float[] a, float[] b, int tiles, float[] dstA, float[] dstB,
                          int dstOff) {
-        // Two methods, not one with two loops: C2 compiles each whole only while it stays small (see f16Row).
+        // The loop in a method of its own: C2 compiles vector code whole only while a method stays small (see f16Row).
         for (int t = 0; t < tiles; t++) {
             for (int c = 0; c < KeyTiles.POSITIONS / 2; c += LANES) {
                 int o = base + t * d * TILE_ROW_BYTES + 4 * c;
                 int low = dstOff + t * KeyTiles.POSITIONS + c;
-                if (b == null) {
-                    tileScores(k, o, d, a, dstA, low);
-                } else {
-                    tileScorePair(k, o, d, a, b, dstA, dstB, low);
-                }
+                // One query is paired with itself: only odd groups of query heads have one left over
+                // (none of the released models), not worth a second copy of the loop.
+                tileScorePair(k, o, d, a, b == null ? a : b, dstA, b == null ? dstA : dstB, low);
             }
         }
     }
 
-    /** One chunk of a tile (LANES ints of every row from byte {@code o}) for one query: scores from {@code low}. */
-    private static void tileScores(ByteBuffer k, int o, int d, float[] a, float[] dst, int low) {
-        IntVector bits = IntVector.broadcast(I, HALF_BITS);
-        IntVector sixteen = IntVector.broadcast(I, 16);
-        IntVector three = IntVector.broadcast(I, 3);
-        FloatVector la = FloatVector.zero(F);
-        FloatVector ha = la;
-        FloatVector la2 = la;
-        FloatVector ha2 = la;
-        int even = d & ~1;
-        int i = 0;
-        for (; i < even; i += 2, o += 2 * TILE_ROW_BYTES) {
-            IntVector v = IntVector.fromByteBuffer(I, k, o, ORDER);
-            IntVector u = IntVector.fromByteBuffer(I, k, o + TILE_ROW_BYTES, ORDER);
-            FloatVector qa = FloatVector.broadcast(F, a[i]);
-            FloatVector qa2 = FloatVector.broadcast(F, a[i + 1]);
-            la = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(qa, la);
-            ha = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(qa, ha);
-            la2 = u.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(qa2, la2);
-            ha2 = u.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(qa2, ha2);
-        }
-        if (i < d) {
-            IntVector v = IntVector.fromByteBuffer(I, k, o, ORDER);
-            FloatVector qa = FloatVector.broadcast(F, a[i]);
-            la = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(qa, la);
-            ha = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(qa, ha);
-        }
-        la.add(la2).intoArray(dst, low);
-        ha.add(ha2).intoArray(dst, low + KeyTiles.POSITIONS / 2);
-    }
-
-    /** {@link #tileScores} for two queries, each row widened once for both. */
+    /**
+     * One chunk of a tile (LANES ints of every row from byte {@code o}) for two queries, each row
+     * widened once for both: scores from {@code low} (and {@code low + 16}) of {@code dstA, dstB}.
+     */
     private static void tileScorePair(ByteBuffer k, int o, int d, float[] a, float[] b, float[] dstA, float[] dstB,
                                       int low) {
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
