@@ -69,34 +69,39 @@ final class Attention {
             // One new token: attend over the cache in place (see DecodeAttention).
             return oProj.forward(DecodeAttention.attend(q, cache.keys(layer), cache.values(layer), total, scaling));
         }
-        // The views belong to the step, not to the cache: freed with the step's scope.
-        NDArray[] kv = cache.filled(layer, total, k.getManager());
-        NDArray keys = kv[0];
-        NDArray values = kv[1];
-        // libtorch's fp16 matrix products on the CPU run a slow generic kernel: widen the cache
-        // operands once per layer here; attendBlock widens the queries (see HalfProducts). Elsewhere
-        // the cache operands take the queries' dtype, which differs for an fp16 cache under fp32
-        // activations (a GPU refuses mixed-dtype products).
-        DataType operand = HalfProducts.widens(keys) ? DataType.FLOAT32 : q.getDataType();
-        NDArray kt = as(keys, operand).transpose(0, 2, 1);
-        NDArray vals = as(values, operand);
-        // Query tokens in blocks whose scores [heads, n, total] stay below glibc's mmap threshold
-        // (see RowChunks): the scores of a 1,024-token chunk over a 2,048-token context are 134 MB,
-        // and four such temporaries per layer, each faulted in afresh, made a 2,048-token prefill
-        // take 65 s instead of 44 (2B, fp32, 2 cores). Rows of a softmax are independent: nothing
-        // changes numerically.
-        long perToken = (long) heads * total * Float.BYTES;
-        long block = Math.max(1, Math.min(len, RowChunks.BLOCK_BYTES / perToken));
-        NDArray out = RowChunks.map(len, block, 0, q.getManager(), (from, to, scope) -> {
-            NDArray qb = q.get(":, {}:{}, :", from, to);
-            qb.attach(scope);
-            NDArray mb = null;
-            if (mask != null) {
-                mb = mask.get("{}:{}", from, to);
-                mb.attach(scope);
-            }
-            return attendBlock(qb, kt, vals, mb, to - from, total);
-        });
+        NDArray out;
+        // The cache operands (views, row copies of tiled keys, widened copies) live for this layer
+        // only: held until the step's end, a 2,048-token prefill of an fp16 cache kept 28 layers'
+        // widened keys and values, 0.4 GiB.
+        try (NDManager layerScope = q.getManager().newSubManager()) {
+            NDArray[] kv = cache.filled(layer, total, layerScope);
+            NDArray keys = kv[0];
+            NDArray values = kv[1];
+            // libtorch's fp16 matrix products on the CPU run a slow generic kernel: widen the cache
+            // operands once per layer here; attendBlock widens the queries (see HalfProducts). Elsewhere
+            // the cache operands take the queries' dtype, which differs for an fp16 cache under fp32
+            // activations (a GPU refuses mixed-dtype products).
+            DataType operand = HalfProducts.widens(keys) ? DataType.FLOAT32 : q.getDataType();
+            NDArray kt = as(keys, operand).transpose(0, 2, 1);
+            NDArray vals = as(values, operand);
+            // Query tokens in blocks whose scores [heads, n, total] stay below glibc's mmap threshold
+            // (see RowChunks): the scores of a 1,024-token chunk over a 2,048-token context are 134 MB,
+            // and four such temporaries per layer, each faulted in afresh, made a 2,048-token prefill
+            // take 65 s instead of 44 (2B, fp32, 2 cores). Rows of a softmax are independent: nothing
+            // changes numerically.
+            long perToken = (long) heads * total * Float.BYTES;
+            long block = Math.max(1, Math.min(len, RowChunks.BLOCK_BYTES / perToken));
+            out = RowChunks.map(len, block, 0, q.getManager(), (from, to, scope) -> {
+                NDArray qb = q.get(":, {}:{}, :", from, to);
+                qb.attach(scope);
+                NDArray mb = null;
+                if (mask != null) {
+                    mb = mask.get("{}:{}", from, to);
+                    mb.attach(scope);
+                }
+                return attendBlock(qb, kt, vals, mb, to - from, total);
+            });
+        }
         return oProj.forward(out);
     }
 
