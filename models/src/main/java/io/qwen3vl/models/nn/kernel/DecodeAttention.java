@@ -26,7 +26,6 @@ import java.nio.ByteBuffer;
 public final class DecodeAttention {
     /** Cache rows per block: 256 rows of 128 fp32 values are 128 KiB, well inside a core's L2. */
     static final int BLOCK_ROWS = 256;
-    private static final float TWO_POW_112 = 0x1p112f;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private DecodeAttention() {
@@ -129,9 +128,7 @@ public final class DecodeAttention {
                     }
                 }
                 if (tiled) {
-                    for (int i = 0; i < d; i++) {
-                        sc.prepared[j][i] = sc.q[j][i] * TWO_POW_112; // see RowDots.f16Tiles
-                    }
+                    dots.prepareTileInput(sc.q[j], d, sc.prepared[j]);
                 } else if (halfCache) {
                     dots.prepareHalfInput(sc.q[j], d, sc.prepared[j]);
                 }

@@ -34,8 +34,8 @@ interface RowDots {
      * tiles from byte {@code base} of {@code k}, each {@code d} rows of {@link KeyTiles#POSITIONS}
      * halves. {@code dstA[dstOff + p] = Σ_i a[i] · K[p][i]} for the tiles' positions {@code p} in
      * order (whole tiles: the caller reads only the positions it holds), likewise {@code b} into
-     * {@code dstB} unless {@code b} is null. The queries are given times 2^112 (see
-     * {@link #prepareHalfInput}: below 2^16 in magnitude before that). Only when {@link #keyTiles}.
+     * {@code dstB} unless {@code b} is null. The queries are given as {@link #prepareTileInput} lays
+     * them out. Only when {@link #keyTiles}.
      */
     void f16Tiles(ByteBuffer k, int base, int d, float[] a, float[] b, int tiles, float[] dstA, float[] dstB,
                   int dstOff);
@@ -67,6 +67,9 @@ interface RowDots {
 
     /** Writes {@code x[0..k)} (fp16 values, so below 2^16 in magnitude) into {@code prepared} for {@link #f16}. */
     void prepareHalfInput(float[] x, int k, float[] prepared);
+
+    /** Writes the query {@code x[0..d)} (below 2^16 in magnitude) into {@code prepared} for {@link #f16Tiles}. */
+    void prepareTileInput(float[] x, int d, float[] prepared);
 
     /**
      * {@code out[i] += Σ_r p[pOff + r] · V[r][i]} for {@code i < d} over rows {@code r < rows} of an

@@ -129,6 +129,14 @@ final class VectorRowDots implements RowDots {
         }
     }
 
+    /** Each element times 2^112, in order: the tile kernel broadcasts one per row of keys (see the class comment). */
+    @Override
+    public void prepareTileInput(float[] x, int d, float[] prepared) {
+        for (int i = 0; i < d; i++) {
+            prepared[i] = x[i] * TWO_POW_112;
+        }
+    }
+
     @Override
     public void f16(ByteBuffer w, int base, int k, float[] x, float[] prepared, int rows, float[] dst, int dstOff) {
         int rowBytes = 2 * k;
