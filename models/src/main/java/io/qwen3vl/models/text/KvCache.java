@@ -63,17 +63,24 @@ public final class KvCache {
         if (end > capacity) {
             throw new IllegalStateException("KV cache full: " + end + " tokens > capacity " + capacity);
         }
-        NDIndex slot = new NDIndex(":, {}:{}, :", length, end);
-        if (tiledKeys) {
-            NDArray key = stored(k);
-            KeyTiles.store(keys[layer], key, length);
-            if (key != k) {
-                key.close();
-            }
-        } else {
-            keys[layer].set(slot, stored(k));
+        NDArray key = stored(k);
+        putKeys(layer, key, length);
+        if (key != k) {
+            key.close();
         }
-        values[layer].set(slot, stored(v));
+        values[layer].set(new NDIndex(":, {}:{}, :", length, end), stored(v));
+    }
+
+    /**
+     * Writes keys {@code [kvHeads, n, headDim]} of the cache's dtype at positions {@code start ..} of
+     * one layer, in the layer's layout (tiled or rows).
+     */
+    private void putKeys(int layer, NDArray k, int start) {
+        if (tiledKeys) {
+            KeyTiles.store(keys[layer], k, start);
+        } else {
+            keys[layer].set(new NDIndex(":, {}:{}, :", start, start + k.getShape().get(1)), k);
+        }
     }
 
     /**
@@ -170,11 +177,7 @@ public final class KvCache {
                 for (int i = 0; i < keys.length; i++) {
                     float scale = 1 + i / 64f;
                     try (NDArray k = noise.mul(scale); NDArray v = noise.mul(-scale)) {
-                        if (tiledKeys) {
-                            KeyTiles.store(keys[i], k, 0);
-                        } else {
-                            keys[i].set(slot, k);
-                        }
+                        putKeys(i, k, 0);
                         values[i].set(slot, v);
                     }
                 }
