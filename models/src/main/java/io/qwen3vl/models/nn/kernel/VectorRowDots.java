@@ -45,10 +45,12 @@ final class VectorRowDots implements RowDots {
     /** Bytes of one row of a {@link KeyTiles} tile: its positions' fp16 elements. */
     private static final int TILE_ROW_BYTES = 2 * KeyTiles.POSITIONS;
     private static final VectorElementwise ELEMENTWISE = new VectorElementwise();
+    /** Rows per sub-block of the paired value pass (see {@link #axpyF16Pair}). */
+    static final int VALUE_SUB_ROWS = 32;
     /**
      * Per-thread sums of the value passes ({@link #axpyF16}, {@link #axpyF16Pair}), one array per
      * input, reused rather than allocated per call (per cache block, head and layer of every token).
-     * Only the elements a call writes are read back, so they are never cleared.
+     * Each call writes (or clears) the elements it reads back.
      */
     private static final ThreadLocal<float[][]> PAIR_SUMS = ThreadLocal.withInitial(() -> new float[2][0]);
 
@@ -192,7 +194,7 @@ final class VectorRowDots implements RowDots {
     /**
      * Two inputs share each widened row; one vector (2·LANES halves) per step into two accumulators
      * per input, the accumulator count of {@link #f16Row} (more made C2 give up intrinsifying the
-     * casts, see {@link #axpyF16}).
+     * casts, see {@link #axpyF16Pair}).
      */
     @Override
     public void f16Pair(ByteBuffer w, int base, int k, float[] a, float[] preparedA, float[] b, float[] preparedB,
@@ -519,43 +521,14 @@ final class VectorRowDots implements RowDots {
 
     /**
      * fp16 rows widened as in {@link #f16}: the weight {@code p[r]} is multiplied by 2^112 (exact,
-     * since |p| ≤ 2^16) so each FMA sees the exact product. As in {@link #axpyF32}, a block of
-     * columns is summed over all rows in registers (as even and odd halves), then put back in
-     * element order.
+     * since |p| ≤ 2^16) so each FMA sees the exact product. A block of columns is summed over the
+     * rows in registers (as even and odd halves), then put back in element order. The loop is
+     * {@link #axpyF16Pair}'s with the input paired with itself: only odd groups of query heads
+     * have a single one (none of the released models), not worth a second copy of it.
      */
     @Override
     public void axpyF16(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out) {
-        int pairs = halfPairs(d);
-        int rowBytes = 2 * d;
-        float[] acc = pairSums(2 * pairs)[0]; // per block of LANES pairs: even sums, then odd sums
-        IntVector bits = IntVector.broadcast(I, HALF_BITS);
-        IntVector sixteen = IntVector.broadcast(I, 16);
-        IntVector three = IntVector.broadcast(I, 3);
-        int j = 0;
-        for (; j <= pairs - 2 * LANES; j += 2 * LANES) {
-            FloatVector e0 = FloatVector.zero(F);
-            FloatVector o0 = e0;
-            FloatVector e1 = e0;
-            FloatVector o1 = e0;
-            int o = base + 4 * j;
-            for (int r = 0; r < rows; r++, o += rowBytes) {
-                FloatVector pr = FloatVector.broadcast(F, p[pOff + r] * TWO_POW_112);
-                IntVector w0 = IntVector.fromByteBuffer(I, v, o, ORDER);
-                IntVector w1 = IntVector.fromByteBuffer(I, v, o + 4 * LANES, ORDER);
-                e0 = w0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                        .reinterpretAsFloats().fma(pr, e0);
-                o0 = w0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(pr, o0);
-                e1 = w1.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                        .reinterpretAsFloats().fma(pr, e1);
-                o1 = w1.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats().fma(pr, o1);
-            }
-            e0.intoArray(acc, 2 * j);
-            o0.intoArray(acc, 2 * j + LANES);
-            e1.intoArray(acc, 2 * j + 2 * LANES);
-            o1.intoArray(acc, 2 * j + 3 * LANES);
-        }
-        tailAxpyF16(v, base, d, 2 * j, p, pOff, rows, out); // columns past two whole vectors of pairs
-        addHalfPairSums(acc, j, out);
+        addValues(v, base, d, p, p, pOff, rows, out, null);
     }
 
     /**
@@ -567,20 +540,52 @@ final class VectorRowDots implements RowDots {
      * of five alternating runs (28 layers, two cores). Four vectors (sixteen accumulators, a whole
      * row per step) read values from memory faster in a harness, but in the decode step C2's code
      * for it ran three times slower, in a method of its own as well.
+     *
+     * <p>A row's two halves are read in separate passes, so the rows go by in sub-blocks of
+     * {@link #VALUE_SUB_ROWS} (8 KiB of 128 halves): the second pass then finds the block in L1.
+     * Over 256 rows at a time the value pass read 19–20 GB/s, in sub-blocks of 32 rows 24–25 (28
+     * layers × 8K positions, two cores, a harness outside the repository).
      */
     @Override
     public void axpyF16Pair(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows,
                             float[] outA, float[] outB) {
+        addValues(v, base, d, pa, pb, pOff, rows, outA, outB);
+    }
+
+    /** {@link #axpyF16Pair}, the sums of {@code pb} dropped when {@code outB} is null. */
+    private static void addValues(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows,
+                                  float[] outA, float[] outB) {
         int pairs = halfPairs(d);
         int rowBytes = 2 * d;
         float[][] sums = pairSums(2 * pairs);
         float[] accA = sums[0];
         float[] accB = sums[1];
+        java.util.Arrays.fill(accA, 0, 2 * pairs, 0f);
+        java.util.Arrays.fill(accB, 0, 2 * pairs, 0f);
+        for (int s = 0; s < rows; s += VALUE_SUB_ROWS) {
+            int n = Math.min(VALUE_SUB_ROWS, rows - s);
+            addPairBlock(v, base + s * rowBytes, rowBytes, pairs, pa, pb, pOff + s, n, accA, accB);
+        }
+        // columns past the last two whole vectors of pairs (none for head sizes 64 and 128) one at a time
+        int j = pairs / (2 * LANES) * (2 * LANES);
+        tailAxpyF16(v, base, d, 2 * j, pa, pOff, rows, outA);
+        addHalfPairSums(accA, j, outA);
+        if (outB != null) {
+            tailAxpyF16(v, base, d, 2 * j, pb, pOff, rows, outB);
+            addHalfPairSums(accB, j, outB);
+        }
+    }
+
+    /**
+     * Rows {@code [0, rows)} from byte {@code o} of {@link #axpyF16Pair}'s sub-block, added to the
+     * sums {@code accA, accB} (per two vectors of pairs: even sums, odd sums, each LANES long).
+     */
+    private static void addPairBlock(ByteBuffer v, int o0, int rowBytes, int pairs, float[] pa, float[] pb, int pOff,
+                                     int rows, float[] accA, float[] accB) {
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
-        int j = 0;
-        for (; j <= pairs - 2 * LANES; j += 2 * LANES) {
+        for (int j = 0; j <= pairs - 2 * LANES; j += 2 * LANES) {
             FloatVector ea0 = FloatVector.zero(F);
             FloatVector oa0 = ea0;
             FloatVector eb0 = ea0;
@@ -589,7 +594,7 @@ final class VectorRowDots implements RowDots {
             FloatVector oa1 = ea0;
             FloatVector eb1 = ea0;
             FloatVector ob1 = ea0;
-            int o = base + 4 * j;
+            int o = o0 + 4 * j;
             for (int r = 0; r < rows; r++, o += rowBytes) {
                 IntVector w0 = IntVector.fromByteBuffer(I, v, o, ORDER);
                 IntVector w1 = IntVector.fromByteBuffer(I, v, o + 4 * LANES, ORDER);
@@ -610,20 +615,16 @@ final class VectorRowDots implements RowDots {
                 eb1 = even1.fma(b, eb1);
                 ob1 = odd1.fma(b, ob1);
             }
-            ea0.intoArray(accA, 2 * j);
-            oa0.intoArray(accA, 2 * j + LANES);
-            ea1.intoArray(accA, 2 * j + 2 * LANES);
-            oa1.intoArray(accA, 2 * j + 3 * LANES);
-            eb0.intoArray(accB, 2 * j);
-            ob0.intoArray(accB, 2 * j + LANES);
-            eb1.intoArray(accB, 2 * j + 2 * LANES);
-            ob1.intoArray(accB, 2 * j + 3 * LANES);
+            int at = 2 * j;
+            ea0.add(FloatVector.fromArray(F, accA, at)).intoArray(accA, at);
+            oa0.add(FloatVector.fromArray(F, accA, at + LANES)).intoArray(accA, at + LANES);
+            ea1.add(FloatVector.fromArray(F, accA, at + 2 * LANES)).intoArray(accA, at + 2 * LANES);
+            oa1.add(FloatVector.fromArray(F, accA, at + 3 * LANES)).intoArray(accA, at + 3 * LANES);
+            eb0.add(FloatVector.fromArray(F, accB, at)).intoArray(accB, at);
+            ob0.add(FloatVector.fromArray(F, accB, at + LANES)).intoArray(accB, at + LANES);
+            eb1.add(FloatVector.fromArray(F, accB, at + 2 * LANES)).intoArray(accB, at + 2 * LANES);
+            ob1.add(FloatVector.fromArray(F, accB, at + 3 * LANES)).intoArray(accB, at + 3 * LANES);
         }
-        // columns past the last two whole vectors of pairs (none for head sizes 64 and 128) one at a time
-        tailAxpyF16(v, base, d, 2 * j, pa, pOff, rows, outA);
-        tailAxpyF16(v, base, d, 2 * j, pb, pOff, rows, outB);
-        addHalfPairSums(accA, j, outA);
-        addHalfPairSums(accB, j, outB);
     }
 
     /** This thread's two sum arrays, at least {@code n} long. */

@@ -26,7 +26,7 @@ class DecodeAttentionTest {
         "FLOAT16, 4, 2, 128, 77, false", "FLOAT16, 6, 3, 40, 33, false", "FLOAT16, 2, 2, 17, 1, false",
         "FLOAT16, 6, 2, 64, 300, false",
         "FLOAT16, 4, 2, 128, 77, true", "FLOAT16, 6, 3, 40, 33, true", "FLOAT16, 2, 2, 17, 1, true",
-        "FLOAT16, 6, 2, 64, 300, true", "FLOAT16, 8, 2, 128, 600, true"})
+        "FLOAT16, 6, 2, 64, 300, true", "FLOAT16, 8, 2, 128, 600, true", "FLOAT16, 6, 2, 128, 600, true"})
     void matchesTheBackendPath(String type, int heads, int kvHeads, int d, int length, boolean tiled) {
         org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
                 "JDK " + Runtime.version().feature() + " has no ByteBuffer Vector API: attention uses the backend");
