@@ -45,7 +45,7 @@ final class VectorRowDots implements RowDots {
     /** Bytes of one row of a {@link KeyTiles} tile: its positions' fp16 elements. */
     private static final int TILE_ROW_BYTES = 2 * KeyTiles.POSITIONS;
     private static final VectorElementwise ELEMENTWISE = new VectorElementwise();
-    /** Rows per sub-block of the paired value pass (see {@link #axpyF16Pair}). */
+    /** Rows per sub-block of the fp16 value pass (see {@link #axpyF16Pair}). */
     static final int VALUE_SUB_ROWS = 32;
     /**
      * Per-thread sums of the value passes ({@link #axpyF16}, {@link #axpyF16Pair}), one array per
