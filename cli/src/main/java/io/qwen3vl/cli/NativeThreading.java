@@ -26,8 +26,8 @@ import java.util.Set;
  * module that Java 17 resolves only on request, and a jar manifest cannot request it. Without the
  * module decoding falls back to the backend at about half the speed. The child JVM prints
  * "WARNING: Using incubator modules: jdk.incubator.vector" on stderr; that line is the JVM's own.
- * The child also gets a small young generation unless the command line sizes one (see
- * {@link YoungGeneration}).
+ * The child also gets a small young generation and the serial collector unless the command line
+ * chooses its own (see {@link JavaHeap}).
  */
 final class NativeThreading {
     static final String POLICY = "OMP_WAIT_POLICY";
@@ -57,7 +57,7 @@ final class NativeThreading {
         List<String> command = new ArrayList<>();
         command.add(java.get());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.addAll(YoungGeneration.flags(command));
+        command.addAll(JavaHeap.flags(command));
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() && Runtime.version().feature() < 20) {
             command.add("--add-modules");
             command.add(VECTOR_MODULE);
