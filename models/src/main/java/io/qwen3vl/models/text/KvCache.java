@@ -65,10 +65,17 @@ public final class KvCache {
         }
         NDArray key = stored(k);
         putKeys(layer, key, length);
-        if (key != k) {
-            key.close();
+        NDArray value = stored(v);
+        values[layer].set(new NDIndex(":, {}:{}, :", length, end), value);
+        closeCopy(key, k);
+        closeCopy(value, v);
+    }
+
+    /** Frees {@code stored}, the cache-dtype copy of {@code original}, once written (not when it is the original). */
+    private static void closeCopy(NDArray stored, NDArray original) {
+        if (stored != original) {
+            stored.close();
         }
-        values[layer].set(new NDIndex(":, {}:{}, :", length, end), stored(v));
     }
 
     /**
