@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.qwen3vl.models.nn.kernel.ColumnPanels;
 import io.qwen3vl.models.nn.kernel.Int8Blocks;
 import io.qwen3vl.models.nn.kernel.Int8Layout;
 import io.qwen3vl.models.nn.kernel.MatVec;
@@ -23,7 +24,9 @@ import io.qwen3vl.models.nn.kernel.MatVec;
  * at a time, in fp32.
  *
  * <p>A row's bytes are stored in the order the decode kernel of this JVM reads them
- * ({@link Int8Layout}, chosen at quantization); {@link #dequantize} and {@link #gather} give rows
+ * ({@link Int8Layout}, chosen at quantization), and a wide matrix may be stored in
+ * {@link ColumnPanels} (each panel quantized as a matrix of its own: a panel's width is whole
+ * blocks, so the blocks and scales are the same); {@link #dequantize} and {@link #gather} give rows
  * back in the matrix's own order.
  */
 public final class Int8Weight {
@@ -33,11 +36,13 @@ public final class Int8Weight {
     private final NDArray quants;
     private final NDArray scales;
     private final Int8Layout layout;
+    private final int panels;
 
-    private Int8Weight(NDArray quants, NDArray scales, Int8Layout layout) {
+    private Int8Weight(NDArray quants, NDArray scales, Int8Layout layout, int panels) {
         this.quants = quants;
         this.scales = scales;
         this.layout = layout;
+        this.panels = panels;
     }
 
     /** Whether {@code w} can be held in this format: a matrix whose rows are whole blocks. */
@@ -54,6 +59,24 @@ public final class Int8Weight {
     public static Int8Weight quantize(NDArray w, NDManager manager) {
         Int8Layout layout = Device.cpu().equals(manager.getDevice()) ? MatVec.int8Layout() : Int8Layout.NATURAL;
         return quantize(w, layout, manager);
+    }
+
+    /**
+     * {@link #quantize(NDArray, NDManager)}, stored in {@code panels} {@link ColumnPanels} (1: the
+     * plain layout); each panel's width must be whole blocks.
+     */
+    public static Int8Weight quantize(NDArray w, int panels, NDManager manager) {
+        if (panels == 1) {
+            return quantize(w, manager);
+        }
+        if (!fits(w) || w.getShape().get(1) % ((long) panels * Int8Blocks.BLOCK) != 0) {
+            throw new IllegalArgumentException("cannot hold a " + w.getShape() + " weight in " + panels
+                    + " panels of " + Int8Blocks.BLOCK + "-element blocks");
+        }
+        try (NDArray arranged = ColumnPanels.arrange(w, panels)) {
+            Int8Weight stored = quantize(arranged, manager);
+            return new Int8Weight(stored.quants, stored.scales, stored.layout, panels);
+        }
     }
 
     /** {@link #quantize(NDArray, NDManager)} with the bytes in {@code layout}'s order. */
@@ -86,7 +109,7 @@ public final class Int8Weight {
                 scales.add(s);
             }
         }
-        return new Int8Weight(joined(quants, manager), joined(scales, manager), layout);
+        return new Int8Weight(joined(quants, manager), joined(scales, manager), layout, 1);
     }
 
     private static NDArray joined(NDList parts, NDManager manager) {
@@ -101,12 +124,34 @@ public final class Int8Weight {
 
     /** Rows {@code [from, to)} as fp32 {@code [to - from, in]}, owned by {@code scope}. */
     public NDArray dequantize(long from, long to, NDManager scope) {
+        if (panels == 1) {
+            return storedRows(from, to, scope);
+        }
+        long rows = rows();
+        NDList parts = new NDList(panels);
+        for (int p = 0; p < panels; p++) {
+            parts.add(storedRows(p * rows + from, p * rows + to, scope));
+        }
+        NDArray all = NDArrays.concat(parts, 1);
+        all.attach(scope);
+        parts.close();
+        return all;
+    }
+
+    /** Stored rows {@code [from, to)} (of one panel when in panels) as fp32, owned by {@code scope}. */
+    private NDArray storedRows(long from, long to, NDManager scope) {
         NDArray widened = MatVec.dequantizeInt8(quants, scales, layout, from, to, scope);
         return widened != null ? widened : scaled(quants.get("{}:{}", from, to), scales.get("{}:{}", from, to), scope);
     }
 
-    /** Rows {@code ids} (a 1-D integer array) as fp32 {@code [ids, in]}, in {@code ids}' manager: an embedding lookup. */
+    /**
+     * Rows {@code ids} (a 1-D integer array) as fp32 {@code [ids, in]}, in {@code ids}' manager: an
+     * embedding lookup (of a weight in the plain layout: embeddings are never stored in panels).
+     */
     public NDArray gather(NDArray ids) {
+        if (panels != 1) {
+            throw new IllegalStateException("row lookup in a weight stored in " + panels + " column panels");
+        }
         return scaled(quants.get(ids), scales.get(ids), ids.getManager());
     }
 
@@ -120,16 +165,22 @@ public final class Int8Weight {
         q.attach(scope);
         s.attach(scope);
         long n = q.getShape().get(0);
-        long blocks = cols() / Int8Blocks.BLOCK;
+        long width = q.getShape().get(1);
+        long blocks = width / Int8Blocks.BLOCK;
         NDArray w = layout.natural(q).toType(DataType.FLOAT32, false).reshape(n, blocks, Int8Blocks.BLOCK)
-                .muli(s.reshape(n, blocks, 1)).reshape(n, cols());
+                .muli(s.reshape(n, blocks, 1)).reshape(n, width);
         w.attach(scope);
         return w;
     }
 
-    /** The bytes {@code q}, {@code [out, in]} INT8, each row in {@link #layout()}'s order. */
+    /** The bytes {@code q}, {@code [out, in]} INT8 (in {@link #panels()}: {@code [P·out, in/P]}), each stored row in {@link #layout()}'s order. */
     public NDArray quants() {
         return quants;
+    }
+
+    /** The column panels this weight is stored in (1: the plain layout). */
+    public int panels() {
+        return panels;
     }
 
     /** The order of each row's bytes in {@link #quants()}. */
@@ -137,16 +188,16 @@ public final class Int8Weight {
         return layout;
     }
 
-    /** The block scales, {@code [out, in / BLOCK]} fp32. */
+    /** The block scales, {@code [out, in / BLOCK]} fp32 (stored as {@link #quants()} are). */
     public NDArray scales() {
         return scales;
     }
 
     public long rows() {
-        return quants.getShape().get(0);
+        return quants.getShape().get(0) / panels;
     }
 
     public long cols() {
-        return quants.getShape().get(1);
+        return quants.getShape().get(1) * panels;
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.qwen3vl.models.checkpoint.WeightSource;
+import io.qwen3vl.models.nn.kernel.ColumnPanels;
 import io.qwen3vl.models.nn.kernel.MatVec;
 import io.qwen3vl.models.nn.kernel.WeightView;
 
@@ -15,6 +16,8 @@ import io.qwen3vl.models.nn.kernel.WeightView;
  * <p>A single input row on the CPU (decoding one token) goes through the Java decode kernel
  * {@link MatVec}, which reads this weight in place at the memory's pace; everything else (prefill,
  * vision, or when the kernel is unavailable or {@code -Dqwen3vl.kernel=djl}) uses the backend.
+ * A decoder's wide fp16 or 8-bit weight is stored in {@link ColumnPanels} for that kernel, and the
+ * backend then takes its rows back in order, a block at a time.
  */
 public final class Linear {
     /**
@@ -29,37 +32,54 @@ public final class Linear {
     private static final Object NO_VIEW = new Object();
 
     private final NDArray weight; // null when held in 8 bits
+    private final int panels; // column panels the dense weight is stored in (1: plain)
     private final Int8Weight int8; // null when dense
     private final NDArray bias;
     private volatile Object view; // null: not looked at yet; a WeightView; or NO_VIEW
 
     public Linear(NDArray weight, NDArray bias) {
-        this(weight, null, bias);
+        this(weight, 1, null, bias);
     }
 
-    private Linear(NDArray weight, Int8Weight int8, NDArray bias) {
+    private Linear(NDArray weight, int panels, Int8Weight int8, NDArray bias) {
         this.weight = weight;
+        this.panels = panels;
         this.int8 = int8;
         this.bias = bias;
     }
 
     /** Loads {@code prefix.weight} and, when present, {@code prefix.bias}. */
     public static Linear load(WeightSource source, String prefix, NDManager manager, DataType dtype) {
-        return load(source, prefix, manager, dtype, WeightFormat.DENSE);
+        return load(source, prefix, manager, dtype, WeightFormat.DENSE, false);
     }
 
     /**
-     * Loads {@code prefix.weight} in {@code format} ({@link WeightFormat#INT8}: quantized from its
-     * {@code dtype} values, which are then freed; kept dense when its rows are not whole blocks) and,
-     * when present, {@code prefix.bias} in {@code dtype}.
+     * Loads a decoder's {@code prefix.weight} in {@code format} ({@link WeightFormat#INT8}: quantized
+     * from its {@code dtype} values, which are then freed; kept dense when its rows are not whole
+     * blocks) and, when present, {@code prefix.bias} in {@code dtype}. A wide fp16 or 8-bit weight is
+     * stored in the column panels the decode kernel reads fastest ({@link ColumnPanels#count}).
      */
-    public static Linear load(WeightSource source, String prefix, NDManager manager, DataType dtype,
-                              WeightFormat format) {
+    public static Linear loadForDecoding(WeightSource source, String prefix, NDManager manager, DataType dtype,
+                                         WeightFormat format) {
+        return load(source, prefix, manager, dtype, format, true);
+    }
+
+    private static Linear load(WeightSource source, String prefix, NDManager manager, DataType dtype,
+                               WeightFormat format, boolean inPanels) {
         NDArray w = source.load(prefix + ".weight", manager, dtype);
         NDArray b = source.contains(prefix + ".bias") ? source.load(prefix + ".bias", manager, dtype) : null;
-        Linear layer = format == WeightFormat.INT8 ? quantized(w, b, manager) : new Linear(w, b);
+        Linear layer;
+        if (format == WeightFormat.INT8 && Int8Weight.fits(w)) {
+            int p = inPanels ? ColumnPanels.count(w.getShape().get(1), manager.getDevice()) : 1;
+            layer = new Linear(null, 1, Int8Weight.quantize(w, p, manager), b);
+        } else if (inPanels && w.getDataType() == DataType.FLOAT16) {
+            int p = ColumnPanels.count(w.getShape().get(1), manager.getDevice());
+            layer = p == 1 ? new Linear(w, b) : new Linear(ColumnPanels.arrange(w, p), p, null, b);
+        } else {
+            layer = new Linear(w, b);
+        }
         if (layer.weight != w) {
-            w.close(); // quantized: the loaded values are not needed any more
+            w.close(); // quantized or rearranged: the loaded values are not needed any more
         }
         return layer;
     }
@@ -70,13 +90,13 @@ public final class Linear {
      * blocks ({@link Int8Weight#fits}).
      */
     public static Linear quantized(NDArray weight, NDArray bias, NDManager manager) {
-        return Int8Weight.fits(weight) ? new Linear(null, Int8Weight.quantize(weight, manager), bias)
+        return Int8Weight.fits(weight) ? new Linear(null, 1, Int8Weight.quantize(weight, manager), bias)
                 : new Linear(weight, bias);
     }
 
     /** A layer (no bias) over weights already held in 8 bits, e.g. embeddings that double as a tied LM head. */
     public static Linear of(Int8Weight weight) {
-        return new Linear(null, weight, null);
+        return new Linear(null, 1, weight, null);
     }
 
     public NDArray forward(NDArray x) {
@@ -86,6 +106,10 @@ public final class Linear {
         }
         if (int8 != null) {
             return inRowBlocks(x, int8::dequantize, x.getDataType());
+        }
+        if (panels > 1) { // fp16 on the CPU (see load): its rows back in order, any number of input rows
+            return inRowBlocks(x, (from, to, scope) -> widenRows(ColumnPanels.naturalRows(weight, panels, from, to,
+                    scope), 0, to - from, to - from, scope), DataType.FLOAT16);
         }
         if (HalfProducts.widens(x) && weight.getDataType() == DataType.FLOAT16
                 && x.getShape().size() / x.getShape().tail() >= WIDEN_FP16_ROWS) {
@@ -175,8 +199,9 @@ public final class Linear {
             synchronized (this) {
                 v = view;
                 if (v == null) {
-                    WeightView made = int8 != null ? MatVec.viewInt8(int8.quants(), int8.scales(), int8.layout(), bias)
-                            : MatVec.view(weight, bias);
+                    WeightView made = int8 != null
+                            ? MatVec.viewInt8(int8.quants(), int8.panels(), int8.scales(), int8.layout(), bias)
+                            : MatVec.view(weight, panels, bias);
                     view = v = made != null ? made : NO_VIEW;
                 }
             }
@@ -184,9 +209,17 @@ public final class Linear {
         return v instanceof WeightView ? (WeightView) v : null;
     }
 
-    /** The dense weight {@code [out, in]}; null for a layer held in 8 bits. */
+    /**
+     * The dense weight as stored: {@code [out, in]}, or {@code [P·out, in/P]} in {@link #panels()}
+     * column panels; null for a layer held in 8 bits.
+     */
     public NDArray weight() {
         return weight;
+    }
+
+    /** The column panels the weight is stored in (1: the plain layout; see {@link ColumnPanels}). */
+    public int panels() {
+        return int8 != null ? int8.panels() : panels;
     }
 
     public NDArray bias() {
@@ -194,10 +227,10 @@ public final class Linear {
     }
 
     public long outFeatures() {
-        return int8 != null ? int8.rows() : weight.getShape().get(0);
+        return int8 != null ? int8.rows() : weight.getShape().get(0) / panels;
     }
 
     public long inFeatures() {
-        return int8 != null ? int8.cols() : weight.getShape().get(1);
+        return int8 != null ? int8.cols() : weight.getShape().get(1) * panels;
     }
 }

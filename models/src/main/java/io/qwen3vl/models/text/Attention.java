@@ -36,10 +36,10 @@ final class Attention {
 
     Attention(WeightSource source, String prefix, TextConfig config, NDManager manager, DataType dtype,
               WeightFormat format) {
-        qProj = Linear.load(source, prefix + "q_proj", manager, dtype, format);
-        kProj = Linear.load(source, prefix + "k_proj", manager, dtype, format);
-        vProj = Linear.load(source, prefix + "v_proj", manager, dtype, format);
-        oProj = Linear.load(source, prefix + "o_proj", manager, dtype, format);
+        qProj = Linear.loadForDecoding(source, prefix + "q_proj", manager, dtype, format);
+        kProj = Linear.loadForDecoding(source, prefix + "k_proj", manager, dtype, format);
+        vProj = Linear.loadForDecoding(source, prefix + "v_proj", manager, dtype, format);
+        oProj = Linear.loadForDecoding(source, prefix + "o_proj", manager, dtype, format);
         qNorm = new RmsNorm(source.load(prefix + "q_norm.weight", manager, dtype), config.rmsNormEps());
         kNorm = new RmsNorm(source.load(prefix + "k_norm.weight", manager, dtype), config.rmsNormEps());
         heads = config.numAttentionHeads();

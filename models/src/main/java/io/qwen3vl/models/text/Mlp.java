@@ -20,9 +20,9 @@ final class Mlp {
     private final String act;
 
     Mlp(WeightSource source, String prefix, TextConfig config, NDManager manager, DataType dtype, WeightFormat format) {
-        gate = Linear.load(source, prefix + "gate_proj", manager, dtype, format);
-        up = Linear.load(source, prefix + "up_proj", manager, dtype, format);
-        down = Linear.load(source, prefix + "down_proj", manager, dtype, format);
+        gate = Linear.loadForDecoding(source, prefix + "gate_proj", manager, dtype, format);
+        up = Linear.loadForDecoding(source, prefix + "up_proj", manager, dtype, format);
+        down = Linear.loadForDecoding(source, prefix + "down_proj", manager, dtype, format);
         act = config.hiddenAct();
     }
 

@@ -80,7 +80,7 @@ public final class TextDecoder {
         RmsNorm norm = new RmsNorm(source.load(PREFIX + "norm.weight", manager, dtype), config.rmsNormEps());
         Linear head;
         if (source.contains("lm_head.weight") && !config.tieWordEmbeddings()) {
-            head = Linear.load(source, "lm_head", manager, dtype, format);
+            head = Linear.loadForDecoding(source, "lm_head", manager, dtype, format);
         } else if (embed8 != null) {
             head = Linear.of(embed8);
         } else {

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.NativeFixture;
+import io.qwen3vl.models.SystemProperty;
 import io.qwen3vl.models.nn.kernel.MatVec;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -88,17 +89,7 @@ class LinearKernelTest {
         }
     }
 
-    private static <T> T withMode(String mode, Supplier<T> body) {
-        String before = System.getProperty(MatVec.MODE_PROPERTY);
-        System.setProperty(MatVec.MODE_PROPERTY, mode);
-        try {
-            return body.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty(MatVec.MODE_PROPERTY);
-            } else {
-                System.setProperty(MatVec.MODE_PROPERTY, before);
-            }
-        }
+    static <T> T withMode(String mode, Supplier<T> body) {
+        return SystemProperty.with(MatVec.MODE_PROPERTY, mode, body);
     }
 }

@@ -31,6 +31,8 @@ public final class MatVec {
     public static final String THREADS_PROPERTY = "qwen3vl.kernel.threads";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Per-thread sums of one panel of a task's rows, before they are added (see {@link ColumnPanels}). */
+    private static final ThreadLocal<float[]> PARTIAL = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatVec() {
     }
@@ -83,22 +85,40 @@ public final class MatVec {
 
     /** A zero-copy view of {@code weight [N, K]} (+ {@code bias [N]} or null), or null when the kernel cannot use it. */
     public static WeightView view(NDArray weight, NDArray bias) {
+        return view(weight, 1, bias);
+    }
+
+    /**
+     * A zero-copy view of a weight {@code [N, K]} stored in {@code panels} {@link ColumnPanels} as
+     * {@code weight [P·N, K/P]} (+ {@code bias [N]} or null), or null when the kernel cannot use it.
+     */
+    public static WeightView view(NDArray weight, int panels, NDArray bias) {
         if (Backend.DOTS == null) {
             return null;
         }
-        return WeightView.of(weight, bias, Backend.DOTS, Backend.pool(), WeightView.MAX_CHUNK_BYTES);
+        return WeightView.of(weight, panels, bias, Backend.DOTS, Backend.pool(), WeightView.MAX_CHUNK_BYTES);
     }
 
     /**
      * A zero-copy view of 8-bit weights {@code quants [N, K]}, each row's bytes in {@code layout}'s
-     * order, with their block scales {@code [N, K/BLOCK]} (see {@link Int8Blocks}), or null when the
-     * kernel cannot use them (it reads only {@link #int8Layout()}); inputs and outputs are fp32.
+     * order, with their block scales {@code [N, K/BLOCK]}: {@link #viewInt8(NDArray, int, NDArray,
+     * Int8Layout, NDArray)} in the plain layout.
      */
     public static WeightView viewInt8(NDArray quants, NDArray scales, Int8Layout layout, NDArray bias) {
+        return viewInt8(quants, 1, scales, layout, bias);
+    }
+
+    /**
+     * A zero-copy view of 8-bit weights {@code quants [N, K]} stored in {@code panels}
+     * {@link ColumnPanels} ({@code [P·N, K/P]}), each stored row's bytes in {@code layout}'s order,
+     * with their block scales stored alike ({@code [P·N, K/P/BLOCK]}, see {@link Int8Blocks}), or null
+     * when the kernel cannot use them (it reads only {@link #int8Layout()}); inputs and outputs are fp32.
+     */
+    public static WeightView viewInt8(NDArray quants, int panels, NDArray scales, Int8Layout layout, NDArray bias) {
         if (Backend.DOTS == null) {
             return null;
         }
-        return WeightView.ofInt8(quants, scales, layout, bias, Backend.DOTS, WeightView.MAX_CHUNK_BYTES);
+        return WeightView.ofInt8(quants, panels, scales, layout, bias, Backend.DOTS, WeightView.MAX_CHUNK_BYTES);
     }
 
     /**
@@ -164,7 +184,12 @@ public final class MatVec {
 
     /** For tests: a view split into row slices of at most {@code maxChunkBytes}. */
     static WeightView view(NDArray weight, NDArray bias, long maxChunkBytes) {
-        return WeightView.of(weight, bias, Backend.DOTS, Backend.pool(), maxChunkBytes);
+        return view(weight, 1, bias, maxChunkBytes);
+    }
+
+    /** For tests: a view of a weight in {@code panels} column panels, split into row slices of at most {@code maxChunkBytes}. */
+    static WeightView view(NDArray weight, int panels, NDArray bias, long maxChunkBytes) {
+        return WeightView.of(weight, panels, bias, Backend.DOTS, Backend.pool(), maxChunkBytes);
     }
 
     /** Whether {@code x} is one CPU row {@code [1, K]} of {@code view}'s input dtype and width. */
@@ -227,17 +252,27 @@ public final class MatVec {
         }
         RowDots dots = Backend.DOTS;
         WorkerPool pool = Backend.pool();
+        Scratch scratch = SCRATCH.get();
+        boolean half = views[0].dtype == DataType.FLOAT16; // then all are (same input dtype)
         float[] prepared = null;
-        if (views[0].dtype == DataType.FLOAT16) { // then all are (same input dtype)
-            prepared = SCRATCH.get().prepared(k);
-            dots.prepareHalfInput(x, k, prepared);
-        }
+        int panelCols = 0;
         int totalRows = 0;
         for (WeightView v : views) {
             totalRows += v.rows;
+            if (v.panels == 1 && half && prepared == null) {
+                prepared = scratch.prepared(k);
+                dots.prepareHalfInput(x, k, prepared);
+            } else if (v.panels > 1) {
+                if (panelCols != 0 && v.panelCols != panelCols) {
+                    throw new IllegalArgumentException("weights in panels of " + panelCols + " and of " + v.panelCols
+                            + " columns share an input");
+                }
+                panelCols = v.panelCols;
+            }
         }
+        InputSlices slices = panelCols == 0 ? null : scratch.slices(x, k, panelCols, half, dots);
         int[] firstTask = new int[views.length + 1];
-        int perTask = rowsPerTask(totalRows, views[0].rowBytes, pool.threads());
+        int perTask = rowsPerTask(totalRows, k * views[0].dtype.getNumOfBytes(), pool.threads());
         for (int m = 0; m < views.length; m++) {
             firstTask[m + 1] = firstTask[m] + (views[m].rows + perTask - 1) / perTask;
         }
@@ -252,19 +287,23 @@ public final class MatVec {
             float[] y = outs[m];
             int from = (t - firstTask[m]) * perTask;
             int to = Math.min(v.rows, from + perTask);
-            for (int r = from; r < to; ) {
-                int c = r / v.rowsPerChunk;
-                int end = Math.min(to, (c + 1) * v.rowsPerChunk);
-                int base = (r - c * v.rowsPerChunk) * v.rowBytes;
-                if (v.dtype == DataType.FLOAT16) {
-                    dots.f16(v.chunks[c], base, k, in, preparedIn, end - r, y, r);
-                } else if (v.dtype == DataType.INT8) {
-                    int scaleBase = r * (k / Int8Blocks.BLOCK) * Float.BYTES;
-                    dots.int8(v.chunks[c], base, k, v.scales, scaleBase, in, end - r, y, r);
-                } else {
-                    dots.f32(v.chunks[c], base, k, in, end - r, y, r);
+            if (v.panels == 1) {
+                storedRows(dots, v, from, to, in, preparedIn, y, from);
+            } else {
+                // panel 0 writes the sums, the others' are added: ((p0 + p1) + p2) …, the same order every call
+                float[] part = PARTIAL.get();
+                if (part.length < to - from) {
+                    part = new float[perTask];
+                    PARTIAL.set(part);
                 }
-                r = end;
+                storedRows(dots, v, from, to, slices.x[0], slices.prepared[0], y, from);
+                for (int p = 1; p < v.panels; p++) {
+                    int first = p * v.rows;
+                    storedRows(dots, v, first + from, first + to, slices.x[p], slices.prepared[p], part, 0);
+                    for (int r = from; r < to; r++) {
+                        y[r] += part[r - from];
+                    }
+                }
             }
             if (v.bias != null) {
                 for (int r = from; r < to; r++) {
@@ -272,6 +311,30 @@ public final class MatVec {
                 }
             }
         });
+    }
+
+    /**
+     * Dot products of {@code v}'s stored rows {@code [from, to)} (rows of one panel when in panels)
+     * with {@code x} (and its {@code prepared} form for fp16) into {@code dst[dstOff ..]}.
+     */
+    private static void storedRows(RowDots dots, WeightView v, int from, int to, float[] x, float[] prepared,
+                                   float[] dst, int dstOff) {
+        int k = v.panelCols;
+        for (int r = from; r < to; ) {
+            int c = r / v.rowsPerChunk;
+            int end = Math.min(to, (c + 1) * v.rowsPerChunk);
+            int base = (r - c * v.rowsPerChunk) * v.rowBytes;
+            int out = dstOff + (r - from);
+            if (v.dtype == DataType.FLOAT16) {
+                dots.f16(v.chunks[c], base, k, x, prepared, end - r, dst, out);
+            } else if (v.dtype == DataType.INT8) {
+                int scaleBase = r * (k / Int8Blocks.BLOCK) * Float.BYTES;
+                dots.int8(v.chunks[c], base, k, v.scales, scaleBase, x, end - r, dst, out);
+            } else {
+                dots.f32(v.chunks[c], base, k, x, end - r, dst, out);
+            }
+            r = end;
+        }
     }
 
     /**
@@ -290,10 +353,32 @@ public final class MatVec {
         return (n + 3) & ~3;
     }
 
+    /** The input cut at the panels' columns, and each piece as the fp16 kernel wants it. */
+    private static final class InputSlices {
+        float[][] x = new float[0][];
+        float[][] prepared = new float[0][];
+    }
+
     /** Per-thread buffers reused across calls: the input, and the input as the fp16 kernel wants it. */
     private static final class Scratch {
         float[] x = new float[0];
         private float[] prepared = new float[0];
+        private final InputSlices slices = new InputSlices();
+
+        InputSlices slices(float[] input, int k, int width, boolean half, RowDots dots) {
+            int count = k / width;
+            if (slices.x.length != count || slices.x[0].length != width) {
+                slices.x = new float[count][width];
+                slices.prepared = new float[count][width];
+            }
+            for (int p = 0; p < count; p++) {
+                System.arraycopy(input, p * width, slices.x[p], 0, width);
+                if (half) {
+                    dots.prepareHalfInput(slices.x[p], width, slices.prepared[p]);
+                }
+            }
+            return slices;
+        }
 
         void ensure(int k) {
             if (x.length < k) {

@@ -14,6 +14,10 @@ import java.nio.ByteOrder;
  * fp32 and fp16 weights are read as they are; 8-bit weights come with a second array, their block
  * scales (see {@link Int8Blocks}), seen the same way.
  *
+ * <p>A wide weight may be stored in {@link ColumnPanels}: the array is then {@code [P·rows, cols/P]},
+ * and {@link #rows}, {@link #cols} are the matrix's own, while the buffers, {@link #rowBytes} and
+ * {@link #rowsPerChunk} are of the stored rows.
+ *
  * <p>A direct buffer is indexed with an {@code int}, so a matrix larger than {@link #MAX_CHUNK_BYTES}
  * (e.g. an untied 8B LM head, 2.5 GB in fp32) is seen through several row slices, each a view of the
  * same memory. The slices and the weight stay referenced here: the buffers are valid exactly as long
@@ -28,7 +32,12 @@ public final class WeightView {
     final DataType inputType;
     final int rows;
     final int cols;
+    /** Column panels the matrix is stored in (1: the plain layout), and each one's width. */
+    final int panels;
+    final int panelCols;
+    /** Bytes of a stored row (a panel's row when in panels). */
     final int rowBytes;
+    /** Stored rows per buffer. */
     final int rowsPerChunk;
     final ByteBuffer[] chunks;
     final float[] bias;
@@ -37,13 +46,15 @@ public final class WeightView {
     @SuppressWarnings("unused") // keeps the slices (and so the buffers' memory owners) reachable
     private final NDArray[] owners;
 
-    private WeightView(DataType dtype, int rows, int cols, int rowsPerChunk, ByteBuffer[] chunks, float[] bias,
-                       ByteBuffer scales, NDArray[] owners) {
+    private WeightView(DataType dtype, int rows, int cols, int panels, int rowsPerChunk, ByteBuffer[] chunks,
+                       float[] bias, ByteBuffer scales, NDArray[] owners) {
         this.dtype = dtype;
         this.inputType = dtype == DataType.INT8 ? DataType.FLOAT32 : dtype;
         this.rows = rows;
         this.cols = cols;
-        this.rowBytes = cols * dtype.getNumOfBytes();
+        this.panels = panels;
+        this.panelCols = cols / panels;
+        this.rowBytes = panelCols * dtype.getNumOfBytes();
         this.rowsPerChunk = rowsPerChunk;
         this.chunks = chunks;
         this.bias = bias;
@@ -52,16 +63,18 @@ public final class WeightView {
     }
 
     /**
-     * A view of {@code weight [rows, cols]} with an optional {@code bias [rows]}, or null when the
-     * kernel cannot read this weight: not on the CPU, not fp32/fp16, not 2-D, or fp16 holding an inf
-     * or NaN (the kernel's exact fp16 widening assumes finite halves).
+     * A view of {@code weight [rows, cols]} (stored in {@code panels} column panels) with an optional
+     * {@code bias [rows]}, or null when the kernel cannot read this weight: not on the CPU, not
+     * fp32/fp16, not 2-D, or fp16 holding an inf or NaN (the kernel's exact fp16 widening assumes
+     * finite halves).
      */
-    static WeightView of(NDArray weight, NDArray bias, RowDots dots, WorkerPool pool, long maxChunkBytes) {
+    static WeightView of(NDArray weight, int panels, NDArray bias, RowDots dots, WorkerPool pool,
+                         long maxChunkBytes) {
         DataType dtype = weight.getDataType();
         if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
             return null;
         }
-        WeightView view = of(weight, bias, null, maxChunkBytes);
+        WeightView view = of(weight, panels, bias, null, maxChunkBytes);
         if (view != null && dtype == DataType.FLOAT16 && view.hasNonFiniteHalf(dots, pool)) {
             return null;
         }
@@ -69,12 +82,12 @@ public final class WeightView {
     }
 
     /**
-     * A view of 8-bit weights {@code quants [rows, cols]} (INT8, rows in {@code layout}'s order) with
-     * their block scales {@code scales [rows, cols / BLOCK]} (fp32), or null when the kernel cannot
-     * read them (the layout included).
+     * A view of 8-bit weights {@code quants [rows, cols]} (INT8, stored rows in {@code layout}'s
+     * order, in {@code panels} column panels) with their block scales {@code scales [rows, cols / BLOCK]}
+     * (fp32, stored alike), or null when the kernel cannot read them (the layout included).
      */
-    static WeightView ofInt8(NDArray quants, NDArray scales, Int8Layout layout, NDArray bias, RowDots dots,
-                             long maxChunkBytes) {
+    static WeightView ofInt8(NDArray quants, int panels, NDArray scales, Int8Layout layout, NDArray bias,
+                             RowDots dots, long maxChunkBytes) {
         Shape q = quants.getShape();
         if (!layout.equals(dots.int8Layout()) || quants.getDataType() != DataType.INT8 || q.dimension() != 2
                 || q.get(1) % Int8Blocks.BLOCK != 0 || scales.getDataType() != DataType.FLOAT32
@@ -87,30 +100,31 @@ public final class WeightView {
         if (!s.isDirect()) {
             return null;
         }
-        return of(quants, bias, s.order(ByteOrder.nativeOrder()), maxChunkBytes);
+        return of(quants, panels, bias, s.order(ByteOrder.nativeOrder()), maxChunkBytes);
     }
 
-    private static WeightView of(NDArray weight, NDArray bias, ByteBuffer scales, long maxChunkBytes) {
+    private static WeightView of(NDArray weight, int panels, NDArray bias, ByteBuffer scales, long maxChunkBytes) {
         Shape shape = weight.getShape();
         DataType dtype = weight.getDataType();
-        if (shape.dimension() != 2 || !Device.cpu().equals(weight.getDevice())
+        if (shape.dimension() != 2 || !Device.cpu().equals(weight.getDevice()) || panels < 1
                 || shape.get(0) < 1 || shape.get(1) < 1 || shape.get(0) > Integer.MAX_VALUE
+                || shape.get(0) % panels != 0 || shape.get(1) * panels > Integer.MAX_VALUE
                 || shape.get(1) * dtype.getNumOfBytes() > maxChunkBytes) {
             return null;
         }
-        if (bias != null && (bias.getShape().size() != shape.get(0) || !Device.cpu().equals(bias.getDevice()))) {
+        int storedRows = (int) shape.get(0);
+        int rows = storedRows / panels;
+        if (bias != null && (bias.getShape().size() != rows || !Device.cpu().equals(bias.getDevice()))) {
             return null;
         }
-        int rows = (int) shape.get(0);
-        int cols = (int) shape.get(1);
-        long rowBytes = (long) cols * dtype.getNumOfBytes();
-        int rowsPerChunk = (int) Math.min(rows, maxChunkBytes / rowBytes);
-        int count = (rows + rowsPerChunk - 1) / rowsPerChunk;
+        long rowBytes = shape.get(1) * dtype.getNumOfBytes();
+        int rowsPerChunk = (int) Math.min(storedRows, maxChunkBytes / rowBytes);
+        int count = (storedRows + rowsPerChunk - 1) / rowsPerChunk;
         ByteBuffer[] chunks = new ByteBuffer[count];
         NDArray[] owners = new NDArray[count];
         for (int c = 0; c < count; c++) {
             int from = c * rowsPerChunk;
-            int to = Math.min(rows, from + rowsPerChunk);
+            int to = Math.min(storedRows, from + rowsPerChunk);
             // A row range of a contiguous tensor is a contiguous view: its buffer is the same memory.
             NDArray slice = count == 1 ? weight : weight.get(new NDIndex("{}:{}", from, to));
             ByteBuffer buffer = slice.toByteBuffer(true);
@@ -128,20 +142,21 @@ public final class WeightView {
                 f.close();
             }
         }
-        return new WeightView(dtype, rows, cols, rowsPerChunk, chunks, b, scales, owners);
+        return new WeightView(dtype, rows, (int) shape.get(1) * panels, panels, rowsPerChunk, chunks, b, scales, owners);
     }
 
     private boolean hasNonFiniteHalf(RowDots dots, WorkerPool pool) {
+        int storedRows = rows * panels;
         int perTask = Math.max(1, (4 << 20) / rowBytes);
-        int tasks = (rows + perTask - 1) / perTask;
+        int tasks = (storedRows + perTask - 1) / perTask;
         boolean[] found = new boolean[tasks];
         pool.run(tasks, t -> {
             int from = t * perTask;
-            int to = Math.min(rows, from + perTask);
+            int to = Math.min(storedRows, from + perTask);
             for (int r = from; r < to; ) {
                 int c = r / rowsPerChunk;
                 int end = Math.min(to, (c + 1) * rowsPerChunk);
-                found[t] |= dots.hasNonFiniteHalf(chunks[c], (r - c * rowsPerChunk) * rowBytes, (end - r) * cols);
+                found[t] |= dots.hasNonFiniteHalf(chunks[c], (r - c * rowsPerChunk) * rowBytes, (end - r) * panelCols);
                 r = end;
             }
         });
@@ -165,8 +180,13 @@ public final class WeightView {
         return dtype;
     }
 
+    /** Column panels the weight is stored in (1: the plain layout; see {@link ColumnPanels}). */
+    public int panels() {
+        return panels;
+    }
+
     /** Bytes read per product: the weights, and the block scales of 8-bit weights. */
     public long bytes() {
-        return (long) rows * rowBytes + (scales == null ? 0 : scales.capacity());
+        return (long) rows * panels * rowBytes + (scales == null ? 0 : scales.capacity());
     }
 }
