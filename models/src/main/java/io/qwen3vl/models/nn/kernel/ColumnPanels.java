@@ -19,9 +19,10 @@ import ai.djl.ndarray.types.Shape;
  * are separate streams. In panels of 2,048 columns the same product ran at 29–32 and 26–28 GB/s.
  *
  * <p>Used for the fp16 and 8-bit weights of the decoder on the CPU, which are copies made at load
- * anyway (converted from the checkpoint's bf16, or quantized); fp32 weights stay memory-mapped
- * as the checkpoint lays them out. The backend paths (prefill, other devices) take the rows back
- * in the matrix's own order with {@link #naturalRows}.
+ * anyway (converted from the checkpoint's bf16, or quantized). fp32 weights keep the checkpoint's
+ * layout, so that an fp32 checkpoint stays memory-mapped (fp32 decode met its bandwidth target
+ * without panels). The backend paths (prefill, the kernel off) take the rows back in the matrix's
+ * own order with {@link #naturalRows}.
  */
 public final class ColumnPanels {
     /** System property: the widest panel, in columns (default {@value #DEFAULT_MAX_WIDTH}). */
