@@ -68,13 +68,12 @@ public final class Linear {
                                WeightFormat format, boolean inPanels) {
         NDArray w = source.load(prefix + ".weight", manager, dtype);
         NDArray b = source.contains(prefix + ".bias") ? source.load(prefix + ".bias", manager, dtype) : null;
+        int panels = inPanels ? ColumnPanels.count(w.getShape().get(1), manager.getDevice()) : 1;
         Linear layer;
-        if (format == WeightFormat.INT8 && Int8Weight.fits(w)) {
-            int p = inPanels ? ColumnPanels.count(w.getShape().get(1), manager.getDevice()) : 1;
-            layer = new Linear(null, 1, Int8Weight.quantize(w, p, manager), b);
-        } else if (inPanels && w.getDataType() == DataType.FLOAT16) {
-            int p = ColumnPanels.count(w.getShape().get(1), manager.getDevice());
-            layer = p == 1 ? new Linear(w, b) : new Linear(ColumnPanels.arrange(w, p), p, null, b);
+        if (format == WeightFormat.INT8) {
+            layer = quantized(w, panels, b, manager);
+        } else if (panels > 1 && w.getDataType() == DataType.FLOAT16) {
+            layer = new Linear(ColumnPanels.arrange(w, panels), panels, null, b);
         } else {
             layer = new Linear(w, b);
         }
@@ -90,7 +89,12 @@ public final class Linear {
      * blocks ({@link Int8Weight#fits}).
      */
     public static Linear quantized(NDArray weight, NDArray bias, NDManager manager) {
-        return Int8Weight.fits(weight) ? new Linear(null, 1, Int8Weight.quantize(weight, manager), bias)
+        return quantized(weight, 1, bias, manager);
+    }
+
+    /** {@link #quantized(NDArray, NDArray, NDManager)}, stored in {@code panels} {@link ColumnPanels}. */
+    private static Linear quantized(NDArray weight, int panels, NDArray bias, NDManager manager) {
+        return Int8Weight.fits(weight) ? new Linear(null, 1, Int8Weight.quantize(weight, panels, manager), bias)
                 : new Linear(weight, bias);
     }
 
@@ -108,8 +112,8 @@ public final class Linear {
             return inRowBlocks(x, int8::dequantize, x.getDataType());
         }
         if (panels > 1) { // fp16 on the CPU (see load): its rows back in order, any number of input rows
-            return inRowBlocks(x, (from, to, scope) -> widenRows(ColumnPanels.naturalRows(weight, panels, from, to,
-                    scope), 0, to - from, to - from, scope), DataType.FLOAT16);
+            return inRowBlocks(x, (from, to, scope) -> widened(ColumnPanels.naturalRows(weight, panels, from, to,
+                    scope), scope), DataType.FLOAT16);
         }
         if (HalfProducts.widens(x) && weight.getDataType() == DataType.FLOAT16
                 && x.getShape().size() / x.getShape().tail() >= WIDEN_FP16_ROWS) {
@@ -151,7 +155,12 @@ public final class Linear {
         if (part != a) {
             part.attach(scope); // a slice would otherwise live as long as the weights
         }
-        NDArray wide = part.toType(DataType.FLOAT32, false);
+        return widened(part, scope);
+    }
+
+    /** {@code a} in fp32, owned by {@code scope} unless it is {@code a} itself (already fp32). */
+    private static NDArray widened(NDArray a, NDManager scope) {
+        NDArray wide = a.toType(DataType.FLOAT32, false);
         if (wide != a) {
             wide.attach(scope);
         }

@@ -181,8 +181,11 @@ class DecodeStepTest {
      * state, the logits, and the last layer's cached key and value rows of the new token.
      */
     private static float[][] run(TextDecoder decoder, int[] ids, int steps, boolean kernel, DataType cacheType) {
-        String before = System.getProperty(MatVec.MODE_PROPERTY);
-        System.setProperty(MatVec.MODE_PROPERTY, kernel ? "java" : "djl");
+        return SystemProperty.with(MatVec.MODE_PROPERTY, kernel ? "java" : "djl",
+                () -> decode(decoder, ids, steps, cacheType));
+    }
+
+    private static float[][] decode(TextDecoder decoder, int[] ids, int steps, DataType cacheType) {
         try (NDManager request = NATIVE.manager().newSubManager()) {
             KvCache cache = decoder.newCache(ids.length + steps, cacheType, request);
             int next;
@@ -209,12 +212,6 @@ class DecodeStepTest {
             }
             assertEquals(ids.length + steps, cache.length());
             return rows;
-        } finally {
-            if (before == null) {
-                System.clearProperty(MatVec.MODE_PROPERTY);
-            } else {
-                System.setProperty(MatVec.MODE_PROPERTY, before);
-            }
         }
     }
 }
