@@ -45,8 +45,13 @@ public final class BenchReport {
         }
     }
 
-    /** One decode step at {@code context} cached tokens (median time) and the bytes it must read. */
-    public record Decode(int context, double secondsPerToken, long weightBytes, long kvBytes) {
+    /**
+     * One decode step at {@code context} cached tokens (median time) and the bytes it must read;
+     * {@code besideBytesPerSecond}, the best pass of the bandwidth probe read between its steps (0
+     * where none was: on a GPU).
+     */
+    public record Decode(int context, double secondsPerToken, long weightBytes, long kvBytes,
+                         double besideBytesPerSecond) {
         public double tokensPerSecond() {
             return 1 / secondsPerToken;
         }
@@ -96,7 +101,22 @@ public final class BenchReport {
         return device.isGpu() ? bandwidth.nativeBytesPerSecond() : bandwidth.bestBytesPerSecond();
     }
 
+    /**
+     * Decode's share of the bandwidth of its own minutes: the probe read between its steps where
+     * there was one, else the run's. The run's probe comes minutes later, and on a shared VM the
+     * bandwidth moves by half between the two (see {@link MemoryBandwidth.Stream}).
+     */
     public double decodeRooflineFraction(Decode d) {
+        return (d.weightBytes() + d.kvBytes()) / d.secondsPerToken() / decodeRoofline(d);
+    }
+
+    /** The bandwidth {@link #decodeRooflineFraction} holds {@code d} against. */
+    public double decodeRoofline(Decode d) {
+        return d.besideBytesPerSecond() > 0 ? d.besideBytesPerSecond() : rooflineBytesPerSecond();
+    }
+
+    /** Decode's share of the run's bandwidth probe, whatever was read beside it. */
+    public double decodeRunFraction(Decode d) {
         return (d.weightBytes() + d.kvBytes()) / d.secondsPerToken() / rooflineBytesPerSecond();
     }
 
@@ -226,6 +246,9 @@ public final class BenchReport {
             o.addProperty("weight_bytes_per_s", d.weightBytes() / d.secondsPerToken());
             o.addProperty("bytes_per_s", (d.weightBytes() + d.kvBytes()) / d.secondsPerToken());
             o.addProperty("decode_roofline_fraction", decodeRooflineFraction(d));
+            o.addProperty("roofline_bytes_per_s", decodeRoofline(d));
+            o.addProperty("bandwidth_beside_bytes_per_s", d.besideBytesPerSecond());
+            o.addProperty("run_bandwidth_fraction", decodeRunFraction(d));
             decodeJson.add(o);
         }
         root.add("decode", decodeJson);
@@ -342,7 +365,10 @@ public final class BenchReport {
             rows.add(new String[] {"decode @" + d.context(), secs(d.secondsPerToken()),
                 String.format(Locale.ROOT, "%.2f tok/s", d.tokensPerSecond()),
                 gbs(d.weightBytes() / d.secondsPerToken()) + " weights",
-                pct(decodeRooflineFraction(d)) + " of bandwidth"});
+                d.besideBytesPerSecond() > 0
+                        ? pct(decodeRooflineFraction(d)) + " of " + gbs(d.besideBytesPerSecond()) + " read beside it ("
+                                + pct(decodeRunFraction(d)) + " of the run's)"
+                        : pct(decodeRooflineFraction(d)) + " of bandwidth"});
         }
         if (video != null) {
             rows.add(new String[] {"TTFT video " + video.promptTokens() + " tok", secs(video.seconds()),

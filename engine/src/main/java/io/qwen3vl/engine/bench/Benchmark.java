@@ -42,6 +42,8 @@ public final class Benchmark {
     private final Random random;
     /** Highest RSS seen before a phase reset the high-water mark to measure its own peak. */
     private long runPeak;
+    /** Whether the model runs on a GPU (no host bandwidth probe beside its decode steps). */
+    private boolean gpu;
 
     private Benchmark(BenchOptions options, Consumer<String> log) {
         this.options = options;
@@ -60,6 +62,7 @@ public final class Benchmark {
         ModelConfig config = options.randomSize() != null
                 ? RealConfigs.of(options.randomSize()) : ModelConfig.load(options.modelDir());
         Device device = Qwen3VL.resolveDevice(options.device());
+        gpu = device.isGpu();
         BenchReport.Builder report = new BenchReport.Builder(options, config, device);
         report.decodeKernel(device.isGpu() ? "djl (GPU)" : MatVec.describe());
 
@@ -174,31 +177,57 @@ public final class Benchmark {
      */
     static final int DECODE_STEPS_PER_WARMUP = 8;
 
+    /** Most bytes of the bandwidth probe read beside decode steps: far beyond any cache, 10–20 ms a pass. */
+    static final long DECODE_PROBE_BYTES = 512L << 20;
+    /** Untimed passes of that probe before the first timed one. */
+    static final int PROBE_WARMUPS = 3;
+    /** Timed decode steps per probe pass beside them. */
+    static final int STEPS_PER_PROBE = 4;
+
+    /**
+     * Decode steps at {@code context} cached tokens; on the CPU a pass of a bandwidth probe before
+     * every {@link #STEPS_PER_PROBE} timed steps, whose best rate is the bandwidth of the same
+     * minutes (see {@link MemoryBandwidth.Stream}).
+     */
     private BenchReport.Decode decode(Qwen3VL model, int context) {
         int steps = options.decodeSteps();
         int warmupSteps = options.warmups() * DECODE_STEPS_PER_WARMUP;
         double[] seconds = new double[steps];
+        double beside = 0;
         try (NDManager request = model.newRequestManager()) {
             KvCache cache = model.text().newCache(context + warmupSteps + steps, request);
             cache.fillRandom(context);
-            int next = randomIds(1, model)[0];
-            for (int s = -warmupSteps; s < steps; s++) {
-                long start = System.nanoTime();
-                try (NDManager step = request.newSubManager()) {
-                    long p = cache.length();
-                    NDArray hidden = model.forward(model.embed(new int[] {next}, null, null, step),
-                            new long[][] {{p}, {p}, {p}}, cache, null, null);
-                    next = (int) model.text().logits(hidden).argMax().getLong();
+            runPeak = Math.max(runPeak, ProcessMemory.peakRssBytes()); // the decode's memory, before the probe's
+            try (MemoryBandwidth.Stream probe = gpu ? null
+                    : MemoryBandwidth.Stream.open(Math.min(DECODE_PROBE_BYTES, options.bandwidthBytes()), options.threads(), request)) {
+                for (int w = 0; probe != null && w < PROBE_WARMUPS; w++) {
+                    probe.pass(); // untimed: lets the JIT compile the probe's loop
                 }
-                if (s >= 0) {
-                    seconds[s] = Stats.seconds(start);
+                int next = randomIds(1, model)[0];
+                for (int s = -warmupSteps; s < steps; s++) {
+                    if (probe != null && s >= 0 && s % STEPS_PER_PROBE == 0) {
+                        beside = Math.max(beside, probe.pass());
+                    }
+                    long start = System.nanoTime();
+                    try (NDManager step = request.newSubManager()) {
+                        long p = cache.length();
+                        NDArray hidden = model.forward(model.embed(new int[] {next}, null, null, step),
+                                new long[][] {{p}, {p}, {p}}, cache, null, null);
+                        next = (int) model.text().logits(hidden).argMax().getLong();
+                    }
+                    if (s >= 0) {
+                        seconds[s] = Stats.seconds(start);
+                    }
                 }
             }
         }
+        // The probe's buffer is not the model's memory: later phases measure their peaks without it.
+        NativeHeap.trim();
+        ProcessMemory.resetPeak();
         ModelConfig config = model.config();
         return new BenchReport.Decode(context, Stats.median(seconds),
                 FlopCounter.decodeWeightBytes(config, model.precision()),
-                FlopCounter.kvBytes(config.text(), model.text().cacheType(), context));
+                FlopCounter.kvBytes(config.text(), model.text().cacheType(), context), beside);
     }
 
     private BenchReport.VideoQuestion videoQuestion(Qwen3VL model) {

@@ -69,34 +69,87 @@ public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSe
     }
 
     private static double vectorProbe(long bytes, int threads, int passes, NDManager manager) {
-        if (!MatVec.vectorApiPresent()) {
-            return 0; // no module, or JDK 20+ where the ByteBuffer loads the probe uses are gone
+        try (Stream stream = Stream.open(bytes, threads, manager)) {
+            return stream == null ? 0 : bestRate(passes, stream.bytes(), stream::readAll);
         }
-        BufferReader reader;
-        try {
-            reader = (BufferReader) Class.forName(MemoryBandwidth.class.getPackageName() + ".VectorReadProbe")
-                    .getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return 0;
+    }
+
+    /**
+     * The vector probe's native blocks, kept for timed passes between other work: the bench reads
+     * one beside every few decode steps, so that decoding is held against the bandwidth of the
+     * same minutes. On a shared VM the probe's best pass moves between about 30 and 55 GB/s from
+     * one minute to the next (neighbours' traffic), more than any kernel change here.
+     */
+    public static final class Stream implements AutoCloseable {
+        private final NDManager scope;
+        private final List<ByteBuffer> blocks;
+        private final BufferReader reader;
+        private final int threads;
+        private final long bytes;
+
+        private Stream(NDManager scope, List<ByteBuffer> blocks, BufferReader reader, int threads) {
+            this.scope = scope;
+            this.blocks = blocks;
+            this.reader = reader;
+            this.threads = threads;
+            long total = 0;
+            for (ByteBuffer b : blocks) {
+                total += b.capacity();
+            }
+            this.bytes = total;
         }
-        try (NDManager scope = manager.newSubManager()) {
+
+        /**
+         * {@code bytes} of distinct data in native blocks of {@code manager}, read by {@code threads}
+         * threads; null when the JVM has no vector probe (no {@code jdk.incubator.vector} module, or
+         * its JDK 20+ form without ByteBuffer loads).
+         */
+        public static Stream open(long bytes, int threads, NDManager manager) {
+            if (!MatVec.vectorApiPresent()) {
+                return null;
+            }
+            BufferReader reader;
+            try {
+                reader = (BufferReader) Class.forName(MemoryBandwidth.class.getPackageName() + ".VectorReadProbe")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return null;
+            }
+            NDManager scope = manager.newSubManager();
             List<ByteBuffer> blocks = new ArrayList<>();
             for (long done = 0; done < bytes; done += BLOCK_BYTES) {
                 long size = Math.min(BLOCK_BYTES, bytes - done) / Float.BYTES;
                 // Native memory like the weights', written once so every page is resident.
                 blocks.add(distinct(scope, size).toByteBuffer(true));
             }
-            long total = 0;
-            for (ByteBuffer b : blocks) {
-                total += b.capacity();
-            }
-            return bestRate(passes, total, () -> parallel(threads, t -> {
+            return new Stream(scope, blocks, reader, threads);
+        }
+
+        public long bytes() {
+            return bytes;
+        }
+
+        /** Reads every block once, the blocks shared out over the threads. */
+        long readAll() {
+            return parallel(threads, t -> {
                 float s = 0;
                 for (int b = t; b < blocks.size(); b += threads) {
                     s += reader.read(blocks.get(b));
                 }
                 return Float.floatToIntBits(s);
-            }));
+            });
+        }
+
+        /** One timed pass over every block: bytes per second. */
+        public double pass() {
+            long start = System.nanoTime();
+            sink ^= readAll();
+            return bytes / Stats.seconds(start);
+        }
+
+        @Override
+        public void close() {
+            scope.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.qwen3vl.engine.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,10 @@ import io.qwen3vl.models.config.RealConfigs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The memory rows: a budget check on the CPU; on a GPU, where host RSS leaves the model out, none. */
+/**
+ * The memory rows: a budget check on the CPU; on a GPU, where host RSS leaves the model out, none.
+ * Decode rows: held against the bandwidth read beside their steps where there was a probe.
+ */
 class BenchReportTest {
     private static final long GIB = 1L << 30;
 
@@ -23,6 +27,30 @@ class BenchReportTest {
         b.prefill(new BenchReport.Prefill(512, 9.0, 1.4e12, peakRss, 9 * GIB));
         b.peakRss(peakRss);
         return b.build();
+    }
+
+    @Test
+    void decodeIsHeldAgainstTheBandwidthReadBesideItWhereThereIsOne() {
+        BenchReport.Builder b = new BenchReport.Builder(BenchOptions.builder().random("2B").build(),
+                RealConfigs.of("2B"), Device.cpu());
+        b.bandwidth(new MemoryBandwidth(30e9, 40e9, 32e9, GIB, 2, 3)); // the run's: 40 GB/s
+        b.gemm(new GemmPeak(180e9, "512x6144x2048", Map.of("512x6144x2048", 180e9), DataType.FLOAT32));
+        b.load(new BenchReport.Load(1.0, 8 * GIB, 2_000_000_000L));
+        // 3 GB of weights and 1 GB of cache in 0.1 s: 40 GB/s; 50 GB/s read beside it, none beside the second
+        b.decode(new BenchReport.Decode(8192, 0.1, 3_000_000_000L, 1_000_000_000L, 50e9));
+        b.decode(new BenchReport.Decode(1024, 0.1, 3_000_000_000L, 1_000_000_000L, 0));
+        BenchReport r = b.build();
+        BenchReport.Decode beside = r.decode().get(0);
+        assertEquals(0.8, r.decodeRooflineFraction(beside), 1e-12);
+        assertEquals(1.0, r.decodeRunFraction(beside), 1e-12);
+        assertEquals(1.0, r.decodeRooflineFraction(r.decode().get(1)), 1e-12);
+        JsonObject first = r.toJson().getAsJsonArray("decode").get(0).getAsJsonObject();
+        assertEquals(0.8, first.get("decode_roofline_fraction").getAsDouble(), 1e-12);
+        assertEquals(50e9, first.get("roofline_bytes_per_s").getAsDouble(), 1);
+        assertEquals(1.0, first.get("run_bandwidth_fraction").getAsDouble(), 1e-12);
+        String table = r.toTable();
+        assertTrue(table.contains("80% of 50.0 GB/s read beside it (100% of the run's)"), table);
+        assertTrue(table.contains("100% of bandwidth"), table);
     }
 
     private static JsonObject prefill(BenchReport r) {
