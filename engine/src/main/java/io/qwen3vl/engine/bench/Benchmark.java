@@ -198,8 +198,9 @@ public final class Benchmark {
             KvCache cache = model.text().newCache(context + warmupSteps + steps, request);
             cache.fillRandom(context);
             runPeak = Math.max(runPeak, ProcessMemory.peakRssBytes()); // the decode's memory, before the probe's
+            long probeBytes = Math.min(DECODE_PROBE_BYTES, options.bandwidthBytes());
             try (MemoryBandwidth.Stream probe = gpu ? null
-                    : MemoryBandwidth.Stream.open(Math.min(DECODE_PROBE_BYTES, options.bandwidthBytes()), options.threads(), request)) {
+                    : MemoryBandwidth.Stream.open(probeBytes, options.threads(), request)) {
                 for (int w = 0; probe != null && w < PROBE_WARMUPS; w++) {
                     probe.pass(); // untimed: lets the JIT compile the probe's loop
                 }

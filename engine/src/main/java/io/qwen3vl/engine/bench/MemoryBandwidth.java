@@ -77,8 +77,8 @@ public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSe
     /**
      * The vector probe's native blocks, kept for timed passes between other work: the bench reads
      * one beside every few decode steps, so that decoding is held against the bandwidth of the
-     * same minutes. On a shared VM the probe's best pass moves between about 30 and 55 GB/s from
-     * one minute to the next (neighbours' traffic), more than any kernel change here.
+     * same minutes. On a shared VM the probe's best pass moves between about 30 and 60 GB/s from
+     * one minute to the next (other tenants' traffic), more than any kernel change here.
      */
     public static final class Stream implements AutoCloseable {
         private final NDManager scope;
@@ -116,13 +116,18 @@ public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSe
                 return null;
             }
             NDManager scope = manager.newSubManager();
-            List<ByteBuffer> blocks = new ArrayList<>();
-            for (long done = 0; done < bytes; done += BLOCK_BYTES) {
-                long size = Math.min(BLOCK_BYTES, bytes - done) / Float.BYTES;
-                // Native memory like the weights', written once so every page is resident.
-                blocks.add(distinct(scope, size).toByteBuffer(true));
+            try {
+                List<ByteBuffer> blocks = new ArrayList<>();
+                for (long done = 0; done < bytes; done += BLOCK_BYTES) {
+                    long size = Math.min(BLOCK_BYTES, bytes - done) / Float.BYTES;
+                    // Native memory like the weights', written once so every page is resident.
+                    blocks.add(distinct(scope, size).toByteBuffer(true));
+                }
+                return new Stream(scope, blocks, reader, threads);
+            } catch (RuntimeException e) {
+                scope.close();
+                throw e;
             }
-            return new Stream(scope, blocks, reader, threads);
         }
 
         public long bytes() {
