@@ -42,8 +42,6 @@ public final class Benchmark {
     private final Random random;
     /** Highest RSS seen before a phase reset the high-water mark to measure its own peak. */
     private long runPeak;
-    /** Whether the model runs on a GPU (no host bandwidth probe beside its decode steps). */
-    private boolean gpu;
 
     private Benchmark(BenchOptions options, Consumer<String> log) {
         this.options = options;
@@ -62,7 +60,6 @@ public final class Benchmark {
         ModelConfig config = options.randomSize() != null
                 ? RealConfigs.of(options.randomSize()) : ModelConfig.load(options.modelDir());
         Device device = Qwen3VL.resolveDevice(options.device());
-        gpu = device.isGpu();
         BenchReport.Builder report = new BenchReport.Builder(options, config, device);
         report.decodeKernel(device.isGpu() ? "djl (GPU)" : MatVec.describe());
 
@@ -83,7 +80,7 @@ public final class Benchmark {
             }
             for (int context : options.decodeContexts()) {
                 log.accept("decode: context " + context);
-                report.decode(decode(model, context));
+                report.decode(decode(model, context, device.isGpu()));
             }
             if (vision) {
                 log.accept("vision: " + options.imageSize() + "x" + options.imageSize() + " image");
@@ -185,11 +182,11 @@ public final class Benchmark {
     static final int STEPS_PER_PROBE = 4;
 
     /**
-     * Decode steps at {@code context} cached tokens; on the CPU a pass of a bandwidth probe before
+     * Decode steps at {@code context} cached tokens; off a GPU a pass of a bandwidth probe before
      * every {@link #STEPS_PER_PROBE} timed steps, whose best rate is the bandwidth of the same
      * minutes (see {@link MemoryBandwidth.Stream}).
      */
-    private BenchReport.Decode decode(Qwen3VL model, int context) {
+    private BenchReport.Decode decode(Qwen3VL model, int context, boolean gpu) {
         int steps = options.decodeSteps();
         int warmupSteps = options.warmups() * DECODE_STEPS_PER_WARMUP;
         double[] seconds = new double[steps];
