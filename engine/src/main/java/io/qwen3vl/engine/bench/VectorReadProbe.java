@@ -1,5 +1,7 @@
 package io.qwen3vl.engine.bench;
 
+import io.qwen3vl.models.nn.kernel.VectorMemory;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -8,14 +10,14 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The decode kernel's access pattern without its arithmetic: one sequential stream per thread of
- * {@link FloatVector#fromByteBuffer} loads from native memory, four accumulators. The only class of
+ * vector loads from native memory (in the running JDK's form, see {@link VectorMemory}), four accumulators. The only class of
  * the bench that refers to the Vector API; {@link MemoryBandwidth} loads it by name, and only when
  * the JVM has the {@code jdk.incubator.vector} module.
  */
 final class VectorReadProbe implements MemoryBandwidth.BufferReader {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final MethodHandle FLOATS = VectorMemory.loads(FloatVector.class, F, ByteOrder.nativeOrder());
 
     @Override
     public float read(ByteBuffer block) {
@@ -26,11 +28,16 @@ final class VectorReadProbe implements MemoryBandwidth.BufferReader {
         FloatVector a2 = a0;
         FloatVector a3 = a0;
         int o = 0;
-        for (; o <= bytes - step; o += step) {
-            a0 = a0.add(FloatVector.fromByteBuffer(F, block, o, ORDER));
-            a1 = a1.add(FloatVector.fromByteBuffer(F, block, o + LANES * Float.BYTES, ORDER));
-            a2 = a2.add(FloatVector.fromByteBuffer(F, block, o + 2 * LANES * Float.BYTES, ORDER));
-            a3 = a3.add(FloatVector.fromByteBuffer(F, block, o + 3 * LANES * Float.BYTES, ORDER));
+        Object memory = VectorMemory.of(block);
+        try {
+            for (; o <= bytes - step; o += step) {
+                a0 = a0.add((FloatVector) FLOATS.invokeExact(memory, o));
+                a1 = a1.add((FloatVector) FLOATS.invokeExact(memory, o + LANES * Float.BYTES));
+                a2 = a2.add((FloatVector) FLOATS.invokeExact(memory, o + 2 * LANES * Float.BYTES));
+                a3 = a3.add((FloatVector) FLOATS.invokeExact(memory, o + 3 * LANES * Float.BYTES));
+            }
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
         float tail = 0;
         for (; o + Float.BYTES <= bytes; o += Float.BYTES) {

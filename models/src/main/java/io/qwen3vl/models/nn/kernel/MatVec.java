@@ -401,24 +401,21 @@ public final class MatVec {
 
         private static RowDots loadDots() {
             // without it (or on a JVM whose module cannot run here) the backend path still works
-            return byteBufferVectorsAvailable() ? vectorImplementation("VectorRowDots", RowDots.class) : null;
+            return vectorMemoryAvailable() ? vectorImplementation("VectorRowDots", RowDots.class) : null;
         }
 
         /**
-         * Whether the Vector API can load vectors from a ByteBuffer, as the kernel does: the module
-         * must be present and be the JDK 17–19 incubator, whose ByteBuffer entry points JDK 20
-         * replaced with MemorySegment ones. Elsewhere the backend path serves every product.
+         * Whether the Vector API can load vectors from native memory, as the kernel does: the module
+         * must be present, in its JDK 17–19 form (ByteBuffer loads) or its JDK 22+ form (MemorySegment
+         * loads), see {@link VectorMemory}. Elsewhere (JDK 20 and 21) the backend path serves every product.
          */
-        static boolean byteBufferVectorsAvailable() {
+        static boolean vectorMemoryAvailable() {
             if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
                 return false;
             }
             try {
-                Class<?> floatVector = Class.forName("jdk.incubator.vector.FloatVector");
-                floatVector.getMethod("fromByteBuffer", Class.forName("jdk.incubator.vector.VectorSpecies"),
-                        ByteBuffer.class, int.class, ByteOrder.class);
-                return true;
-            } catch (ReflectiveOperationException | LinkageError e) {
+                return VectorMemory.available();
+            } catch (LinkageError e) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package io.qwen3vl.models.nn.kernel;
 
 import io.qwen3vl.models.checkpoint.HalfFloat;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -24,6 +25,13 @@ import jdk.incubator.vector.VectorSpecies;
  * 2^16 in magnitude for the scaled input not to overflow: true for fp16 activations, which is the
  * only input fp16 weights get. Inf and NaN halves would widen to finite values: weights are checked
  * with {@link #hasNonFiniteHalf} before this kernel is used on them.
+ *
+ * <p>Native memory is read through {@link VectorMemory}'s handles, so the same code runs on JDK 17–19
+ * (ByteBuffer loads) and 22+ (MemorySegment loads). The entry points take ByteBuffers, read scalar
+ * tails from them, and hand their loops the buffer as the handles read it: the {@code Object}
+ * parameters named like a buffer ({@code w}, {@code k}, {@code v}) are that view. The handles throw no
+ * checked exception, but {@code invokeExact} declares {@code Throwable}: the loops declare it too and
+ * each entry point turns it back into what was thrown ({@link VectorMemory#rethrow}).
  */
 final class VectorRowDots implements RowDots {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -39,6 +47,11 @@ final class VectorRowDots implements RowDots {
     /** Per-thread copy of a row's block scales for {@link #int8}, grown as needed. */
     private static final ThreadLocal<float[]> ROW_SCALES = ThreadLocal.withInitial(() -> new float[0]);
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    // Loads and stores of native memory in the running JDK's form (see VectorMemory): constants to C2.
+    private static final MethodHandle INTS = VectorMemory.loads(IntVector.class, I, ORDER);
+    private static final MethodHandle INTS_LE = VectorMemory.loads(IntVector.class, I, ByteOrder.LITTLE_ENDIAN);
+    private static final MethodHandle FLOATS = VectorMemory.loads(FloatVector.class, F, ORDER);
+    private static final MethodHandle STORE_FLOATS = VectorMemory.stores(FloatVector.class, ORDER);
     private static final int HALF_BITS = 0x8FFFE000;
     private static final int HALF_EXP = 0x7C00;
     private static final float TWO_POW_112 = 0x1p112f;
@@ -69,9 +82,14 @@ final class VectorRowDots implements RowDots {
     public void f32(ByteBuffer w, int base, int k, float[] x, int rows, float[] dst, int dstOff) {
         int rowBytes = 4 * k;
         int bound = F.loopBound(k);
-        for (int r = 0; r < rows; r++) {
-            int o = base + r * rowBytes;
-            dst[dstOff + r] = f32Row(w, o, bound, x) + tailF32(w, o, bound, k, x);
+        Object m = VectorMemory.of(w);
+        try {
+            for (int r = 0; r < rows; r++) {
+                int o = base + r * rowBytes;
+                dst[dstOff + r] = f32Row(m, o, bound, x) + tailF32(w, o, bound, k, x);
+            }
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
     }
 
@@ -81,7 +99,7 @@ final class VectorRowDots implements RowDots {
      * hardware prefetcher follows best (measured here: 24 GB/s per core against 18 for four rows
      * interleaved, which share the input loads but split the stream in four).
      */
-    private static float f32Row(ByteBuffer w, int o, int bound, float[] x) {
+    private static float f32Row(Object w, int o, int bound, float[] x) throws Throwable {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -89,15 +107,15 @@ final class VectorRowDots implements RowDots {
         int i = 0;
         for (; i <= bound - 4 * LANES; i += 4 * LANES) {
             int b = o + 4 * i;
-            a0 = FloatVector.fromByteBuffer(F, w, b, ORDER).fma(FloatVector.fromArray(F, x, i), a0);
-            a1 = FloatVector.fromByteBuffer(F, w, b + 4 * LANES, ORDER).fma(FloatVector.fromArray(F, x, i + LANES), a1);
-            a2 = FloatVector.fromByteBuffer(F, w, b + 8 * LANES, ORDER)
+            a0 = ((FloatVector) FLOATS.invokeExact(w, b)).fma(FloatVector.fromArray(F, x, i), a0);
+            a1 = ((FloatVector) FLOATS.invokeExact(w, b + 4 * LANES)).fma(FloatVector.fromArray(F, x, i + LANES), a1);
+            a2 = ((FloatVector) FLOATS.invokeExact(w, b + 8 * LANES))
                     .fma(FloatVector.fromArray(F, x, i + 2 * LANES), a2);
-            a3 = FloatVector.fromByteBuffer(F, w, b + 12 * LANES, ORDER)
+            a3 = ((FloatVector) FLOATS.invokeExact(w, b + 12 * LANES))
                     .fma(FloatVector.fromArray(F, x, i + 3 * LANES), a3);
         }
         for (; i < bound; i += LANES) {
-            a0 = FloatVector.fromByteBuffer(F, w, o + 4 * i, ORDER).fma(FloatVector.fromArray(F, x, i), a0);
+            a0 = ((FloatVector) FLOATS.invokeExact(w, o + 4 * i)).fma(FloatVector.fromArray(F, x, i), a0);
         }
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
@@ -144,9 +162,14 @@ final class VectorRowDots implements RowDots {
         int rowBytes = 2 * k;
         int pairs = halfPairs(k);
         int tailFrom = 2 * pairs;
-        for (int r = 0; r < rows; r++) {
-            int o = base + r * rowBytes;
-            dst[dstOff + r] = f16Row(w, o, pairs, prepared) + tailF16(w, o, tailFrom, k, x);
+        Object m = VectorMemory.of(w);
+        try {
+            for (int r = 0; r < rows; r++) {
+                int o = base + r * rowBytes;
+                dst[dstOff + r] = f16Row(m, o, pairs, prepared) + tailF16(w, o, tailFrom, k, x);
+            }
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
     }
 
@@ -157,7 +180,7 @@ final class VectorRowDots implements RowDots {
      * vector that escapes is a heap object, ten times slower. Shift counts are vectors, not ints: on
      * Java 17 a scalar count is re-broadcast inside the loop, which cost a third of the throughput.
      */
-    private static float f16Row(ByteBuffer w, int o, int pairs, float[] xs) {
+    private static float f16Row(Object w, int o, int pairs, float[] xs) throws Throwable {
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
@@ -169,8 +192,8 @@ final class VectorRowDots implements RowDots {
         for (; j <= pairs - 2 * LANES; j += 2 * LANES) {
             int b = o + 4 * j;
             int xj = 2 * j;
-            IntVector v0 = IntVector.fromByteBuffer(I, w, b, ORDER);
-            IntVector v1 = IntVector.fromByteBuffer(I, w, b + 4 * LANES, ORDER);
+            IntVector v0 = (IntVector) INTS.invokeExact(w, b);
+            IntVector v1 = (IntVector) INTS.invokeExact(w, b + 4 * LANES);
             a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
                     .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
             a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
@@ -182,7 +205,7 @@ final class VectorRowDots implements RowDots {
         }
         for (; j < pairs; j += LANES) {
             int xj = 2 * j;
-            IntVector v0 = IntVector.fromByteBuffer(I, w, o + 4 * j, ORDER);
+            IntVector v0 = (IntVector) INTS.invokeExact(w, o + 4 * j);
             a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
                     .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
             a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
@@ -205,25 +228,30 @@ final class VectorRowDots implements RowDots {
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
-        for (int r = 0; r < rows; r++) {
-            int o = base + r * rowBytes;
-            FloatVector ae = FloatVector.zero(F);
-            FloatVector ao = ae;
-            FloatVector be = ae;
-            FloatVector bo = ae;
-            for (int j = 0; j < pairs; j += LANES) {
-                IntVector v = IntVector.fromByteBuffer(I, w, o + 4 * j, ORDER);
-                FloatVector even = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
-                        .and(bits).reinterpretAsFloats();
-                FloatVector odd = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
-                int xj = 2 * j;
-                ae = even.fma(FloatVector.fromArray(F, preparedA, xj), ae);
-                ao = odd.fma(FloatVector.fromArray(F, preparedA, xj + LANES), ao);
-                be = even.fma(FloatVector.fromArray(F, preparedB, xj), be);
-                bo = odd.fma(FloatVector.fromArray(F, preparedB, xj + LANES), bo);
+        Object m = VectorMemory.of(w);
+        try {
+            for (int r = 0; r < rows; r++) {
+                int o = base + r * rowBytes;
+                FloatVector ae = FloatVector.zero(F);
+                FloatVector ao = ae;
+                FloatVector be = ae;
+                FloatVector bo = ae;
+                for (int j = 0; j < pairs; j += LANES) {
+                    IntVector v = (IntVector) INTS.invokeExact(m, o + 4 * j);
+                    FloatVector even = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
+                            .and(bits).reinterpretAsFloats();
+                    FloatVector odd = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
+                    int xj = 2 * j;
+                    ae = even.fma(FloatVector.fromArray(F, preparedA, xj), ae);
+                    ao = odd.fma(FloatVector.fromArray(F, preparedA, xj + LANES), ao);
+                    be = even.fma(FloatVector.fromArray(F, preparedB, xj), be);
+                    bo = odd.fma(FloatVector.fromArray(F, preparedB, xj + LANES), bo);
+                }
+                dstA[dstOff + r] = ae.add(ao).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, a);
+                dstB[dstOff + r] = be.add(bo).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, b);
             }
-            dstA[dstOff + r] = ae.add(ao).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, a);
-            dstB[dstOff + r] = be.add(bo).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, b);
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
     }
 
@@ -245,14 +273,19 @@ final class VectorRowDots implements RowDots {
     public void f16Tiles(ByteBuffer k, int base, int d, float[] a, float[] b, int tiles, float[] dstA, float[] dstB,
                          int dstOff) {
         // The loop in a method of its own: C2 compiles vector code whole only while a method stays small (see f16Row).
-        for (int t = 0; t < tiles; t++) {
-            for (int c = 0; c < KeyTiles.POSITIONS / 2; c += LANES) {
-                int o = base + t * d * TILE_ROW_BYTES + 4 * c;
-                int low = dstOff + t * KeyTiles.POSITIONS + c;
-                // One query is paired with itself: only odd groups of query heads have one left over
-                // (none of the released models), not worth a second copy of the loop.
-                tileScorePair(k, o, d, a, b == null ? a : b, dstA, b == null ? dstA : dstB, low);
+        Object m = VectorMemory.of(k);
+        try {
+            for (int t = 0; t < tiles; t++) {
+                for (int c = 0; c < KeyTiles.POSITIONS / 2; c += LANES) {
+                    int o = base + t * d * TILE_ROW_BYTES + 4 * c;
+                    int low = dstOff + t * KeyTiles.POSITIONS + c;
+                    // One query is paired with itself: only odd groups of query heads have one left over
+                    // (none of the released models), not worth a second copy of the loop.
+                    tileScorePair(m, o, d, a, b == null ? a : b, dstA, b == null ? dstA : dstB, low);
+                }
             }
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
     }
 
@@ -260,8 +293,8 @@ final class VectorRowDots implements RowDots {
      * One chunk of a tile (LANES ints of every row from byte {@code o}) for two queries, each row
      * widened once for both: scores from {@code low} (and {@code low + 16}) of {@code dstA, dstB}.
      */
-    private static void tileScorePair(ByteBuffer k, int o, int d, float[] a, float[] b, float[] dstA, float[] dstB,
-                                      int low) {
+    private static void tileScorePair(Object k, int o, int d, float[] a, float[] b, float[] dstA, float[] dstB,
+                                      int low) throws Throwable {
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
@@ -276,8 +309,8 @@ final class VectorRowDots implements RowDots {
         int even = d & ~1;
         int i = 0;
         for (; i < even; i += 2, o += 2 * TILE_ROW_BYTES) {
-            IntVector v = IntVector.fromByteBuffer(I, k, o, ORDER);
-            IntVector u = IntVector.fromByteBuffer(I, k, o + TILE_ROW_BYTES, ORDER);
+            IntVector v = (IntVector) INTS.invokeExact(k, o);
+            IntVector u = (IntVector) INTS.invokeExact(k, o + TILE_ROW_BYTES);
             FloatVector vl = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
                     .and(bits).reinterpretAsFloats();
             FloatVector vh = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
@@ -298,7 +331,7 @@ final class VectorRowDots implements RowDots {
             hb2 = uh.fma(qb2, hb2);
         }
         if (i < d) {
-            IntVector v = IntVector.fromByteBuffer(I, k, o, ORDER);
+            IntVector v = (IntVector) INTS.invokeExact(k, o);
             FloatVector vl = v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
                     .and(bits).reinterpretAsFloats();
             FloatVector vh = v.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
@@ -357,47 +390,53 @@ final class VectorRowDots implements RowDots {
         IntVector eight = IntVector.broadcast(I, 8);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector twentyFour = IntVector.broadcast(I, 24);
-        for (int r = 0; r < rows; r++) {
-            int o = base + r * k;
-            int sb = scaleBase + 4 * r * blocks;
-            int b = 0;
-            for (; b < vectorBlocks; b += LANES) {
-                FloatVector.fromByteBuffer(F, scales, sb + 4 * b, ORDER).intoArray(rowScales, b);
+        Object wm = VectorMemory.of(w);
+        Object sm = VectorMemory.of(scales);
+        try {
+            for (int r = 0; r < rows; r++) {
+                int o = base + r * k;
+                int sb = scaleBase + 4 * r * blocks;
+                int b = 0;
+                for (; b < vectorBlocks; b += LANES) {
+                    ((FloatVector) FLOATS.invokeExact(sm, sb + 4 * b)).intoArray(rowScales, b);
+                }
+                for (; b < blocks; b++) {
+                    rowScales[b] = scales.getFloat(sb + 4 * b);
+                }
+                FloatVector low = FloatVector.zero(F); // runs 0 and 1 of every group
+                FloatVector high = FloatVector.zero(F); // runs 2 and 3
+                for (int g = 0; g < paired; g += 2 * INT8_GROUP) {
+                    IntVector v = (IntVector) INTS_LE.invokeExact(wm, o + g);
+                    IntVector u = (IntVector) INTS_LE.invokeExact(wm, o + g + INT8_GROUP);
+                    FloatVector t = ((FloatVector) v.lanewise(VectorOperators.LSHL, twentyFour)
+                            .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, g));
+                    t = ((FloatVector) v.lanewise(VectorOperators.LSHL, sixteen).and(topByte)
+                            .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, g + LANES), t);
+                    low = t.fma(FloatVector.broadcast(F, rowScales[g / Int8Blocks.BLOCK]), low);
+                    t = ((FloatVector) v.lanewise(VectorOperators.LSHL, eight).and(topByte)
+                            .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, g + 2 * LANES));
+                    t = ((FloatVector) v.and(topByte)
+                            .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, g + 3 * LANES), t);
+                    high = t.fma(FloatVector.broadcast(F, rowScales[(g + 2 * LANES) / Int8Blocks.BLOCK]), high);
+                    // The second group, written out again: a helper taking vectors made C2 box them (see f16Row).
+                    int h = g + INT8_GROUP;
+                    t = ((FloatVector) u.lanewise(VectorOperators.LSHL, twentyFour)
+                            .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, h));
+                    t = ((FloatVector) u.lanewise(VectorOperators.LSHL, sixteen).and(topByte)
+                            .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, h + LANES), t);
+                    low = t.fma(FloatVector.broadcast(F, rowScales[h / Int8Blocks.BLOCK]), low);
+                    t = ((FloatVector) u.lanewise(VectorOperators.LSHL, eight).and(topByte)
+                            .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, h + 2 * LANES));
+                    t = ((FloatVector) u.and(topByte)
+                            .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, h + 3 * LANES), t);
+                    high = t.fma(FloatVector.broadcast(F, rowScales[(h + 2 * LANES) / Int8Blocks.BLOCK]), high);
+                }
+                float sum = low.add(high).reduceLanes(VectorOperators.ADD) * 0x1p-24f;
+                // Tested, not called, when there is no tail (the released shapes): the call was 0.4 % of a step.
+                dst[dstOff + r] = paired < k ? sum + tailInt8(w, o, paired, k, scales, sb, x) : sum;
             }
-            for (; b < blocks; b++) {
-                rowScales[b] = scales.getFloat(sb + 4 * b);
-            }
-            FloatVector low = FloatVector.zero(F); // runs 0 and 1 of every group
-            FloatVector high = FloatVector.zero(F); // runs 2 and 3
-            for (int g = 0; g < paired; g += 2 * INT8_GROUP) {
-                IntVector v = IntVector.fromByteBuffer(I, w, o + g, ByteOrder.LITTLE_ENDIAN);
-                IntVector u = IntVector.fromByteBuffer(I, w, o + g + INT8_GROUP, ByteOrder.LITTLE_ENDIAN);
-                FloatVector t = ((FloatVector) v.lanewise(VectorOperators.LSHL, twentyFour)
-                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, g));
-                t = ((FloatVector) v.lanewise(VectorOperators.LSHL, sixteen).and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, g + LANES), t);
-                low = t.fma(FloatVector.broadcast(F, rowScales[g / Int8Blocks.BLOCK]), low);
-                t = ((FloatVector) v.lanewise(VectorOperators.LSHL, eight).and(topByte)
-                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, g + 2 * LANES));
-                t = ((FloatVector) v.and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, g + 3 * LANES), t);
-                high = t.fma(FloatVector.broadcast(F, rowScales[(g + 2 * LANES) / Int8Blocks.BLOCK]), high);
-                // The second group, written out again: a helper taking vectors made C2 box them (see f16Row).
-                int h = g + INT8_GROUP;
-                t = ((FloatVector) u.lanewise(VectorOperators.LSHL, twentyFour)
-                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, h));
-                t = ((FloatVector) u.lanewise(VectorOperators.LSHL, sixteen).and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, h + LANES), t);
-                low = t.fma(FloatVector.broadcast(F, rowScales[h / Int8Blocks.BLOCK]), low);
-                t = ((FloatVector) u.lanewise(VectorOperators.LSHL, eight).and(topByte)
-                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, h + 2 * LANES));
-                t = ((FloatVector) u.and(topByte)
-                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, h + 3 * LANES), t);
-                high = t.fma(FloatVector.broadcast(F, rowScales[(h + 2 * LANES) / Int8Blocks.BLOCK]), high);
-            }
-            float sum = low.add(high).reduceLanes(VectorOperators.ADD) * 0x1p-24f;
-            // Tested, not called, when there is no tail (the released shapes): the call was 0.4 % of a step.
-            dst[dstOff + r] = paired < k ? sum + tailInt8(w, o, paired, k, scales, sb, x) : sum;
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
     }
 
@@ -434,31 +473,40 @@ final class VectorRowDots implements RowDots {
         IntVector eight = IntVector.broadcast(I, 8);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector twentyFour = IntVector.broadcast(I, 24);
-        for (int r = 0; r < rows; r++) {
-            int o = base + r * k;
-            int sb = scaleBase + 4 * r * blocks;
-            int d = dstBase + 4 * r * k;
-            for (int g = 0; g < grouped; g += INT8_GROUP) {
-                IntVector v = IntVector.fromByteBuffer(I, w, o + g, ByteOrder.LITTLE_ENDIAN);
-                ((FloatVector) v.lanewise(VectorOperators.LSHL, twentyFour).lanewise(VectorOperators.ASHR, twentyFour)
-                        .convert(VectorOperators.I2F, 0)).mul(scales.getFloat(sb + 4 * (g / Int8Blocks.BLOCK)))
-                        .intoByteBuffer(dst, d + 4 * g, ORDER);
-                int h = g + LANES;
-                ((FloatVector) v.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, twentyFour)
-                        .convert(VectorOperators.I2F, 0)).mul(scales.getFloat(sb + 4 * (h / Int8Blocks.BLOCK)))
-                        .intoByteBuffer(dst, d + 4 * h, ORDER);
-                h += LANES;
-                ((FloatVector) v.lanewise(VectorOperators.LSHL, eight).lanewise(VectorOperators.ASHR, twentyFour)
-                        .convert(VectorOperators.I2F, 0)).mul(scales.getFloat(sb + 4 * (h / Int8Blocks.BLOCK)))
-                        .intoByteBuffer(dst, d + 4 * h, ORDER);
-                h += LANES;
-                ((FloatVector) v.lanewise(VectorOperators.ASHR, twentyFour)
-                        .convert(VectorOperators.I2F, 0)).mul(scales.getFloat(sb + 4 * (h / Int8Blocks.BLOCK)))
-                        .intoByteBuffer(dst, d + 4 * h, ORDER);
+        Object wm = VectorMemory.of(w);
+        Object dm = VectorMemory.of(dst);
+        try {
+            for (int r = 0; r < rows; r++) {
+                int o = base + r * k;
+                int sb = scaleBase + 4 * r * blocks;
+                int d = dstBase + 4 * r * k;
+                for (int g = 0; g < grouped; g += INT8_GROUP) {
+                    IntVector v = (IntVector) INTS_LE.invokeExact(wm, o + g);
+                    FloatVector run = ((FloatVector) v.lanewise(VectorOperators.LSHL, twentyFour)
+                            .lanewise(VectorOperators.ASHR, twentyFour).convert(VectorOperators.I2F, 0))
+                            .mul(scales.getFloat(sb + 4 * (g / Int8Blocks.BLOCK)));
+                    STORE_FLOATS.invokeExact(run, dm, d + 4 * g);
+                    int h = g + LANES;
+                    run = ((FloatVector) v.lanewise(VectorOperators.LSHL, sixteen)
+                            .lanewise(VectorOperators.ASHR, twentyFour).convert(VectorOperators.I2F, 0))
+                            .mul(scales.getFloat(sb + 4 * (h / Int8Blocks.BLOCK)));
+                    STORE_FLOATS.invokeExact(run, dm, d + 4 * h);
+                    h += LANES;
+                    run = ((FloatVector) v.lanewise(VectorOperators.LSHL, eight)
+                            .lanewise(VectorOperators.ASHR, twentyFour).convert(VectorOperators.I2F, 0))
+                            .mul(scales.getFloat(sb + 4 * (h / Int8Blocks.BLOCK)));
+                    STORE_FLOATS.invokeExact(run, dm, d + 4 * h);
+                    h += LANES;
+                    run = ((FloatVector) v.lanewise(VectorOperators.ASHR, twentyFour).convert(VectorOperators.I2F, 0))
+                            .mul(scales.getFloat(sb + 4 * (h / Int8Blocks.BLOCK)));
+                    STORE_FLOATS.invokeExact(run, dm, d + 4 * h);
+                }
+                for (int i = grouped; i < k; i++) {
+                    dst.putFloat(d + 4 * i, w.get(o + i) * scales.getFloat(sb + 4 * (i / Int8Blocks.BLOCK)));
+                }
             }
-            for (int i = grouped; i < k; i++) {
-                dst.putFloat(d + 4 * i, w.get(o + i) * scales.getFloat(sb + 4 * (i / Int8Blocks.BLOCK)));
-            }
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
     }
 
@@ -484,31 +532,36 @@ final class VectorRowDots implements RowDots {
     public void axpyF32(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out) {
         int rowBytes = 4 * d;
         int i = 0;
-        for (; i <= d - 4 * LANES; i += 4 * LANES) {
-            FloatVector a0 = FloatVector.fromArray(F, out, i);
-            FloatVector a1 = FloatVector.fromArray(F, out, i + LANES);
-            FloatVector a2 = FloatVector.fromArray(F, out, i + 2 * LANES);
-            FloatVector a3 = FloatVector.fromArray(F, out, i + 3 * LANES);
-            int o = base + 4 * i;
-            for (int r = 0; r < rows; r++, o += rowBytes) {
-                FloatVector pr = FloatVector.broadcast(F, p[pOff + r]);
-                a0 = FloatVector.fromByteBuffer(F, v, o, ORDER).fma(pr, a0);
-                a1 = FloatVector.fromByteBuffer(F, v, o + 4 * LANES, ORDER).fma(pr, a1);
-                a2 = FloatVector.fromByteBuffer(F, v, o + 8 * LANES, ORDER).fma(pr, a2);
-                a3 = FloatVector.fromByteBuffer(F, v, o + 12 * LANES, ORDER).fma(pr, a3);
+        Object m = VectorMemory.of(v);
+        try {
+            for (; i <= d - 4 * LANES; i += 4 * LANES) {
+                FloatVector a0 = FloatVector.fromArray(F, out, i);
+                FloatVector a1 = FloatVector.fromArray(F, out, i + LANES);
+                FloatVector a2 = FloatVector.fromArray(F, out, i + 2 * LANES);
+                FloatVector a3 = FloatVector.fromArray(F, out, i + 3 * LANES);
+                int o = base + 4 * i;
+                for (int r = 0; r < rows; r++, o += rowBytes) {
+                    FloatVector pr = FloatVector.broadcast(F, p[pOff + r]);
+                    a0 = ((FloatVector) FLOATS.invokeExact(m, o)).fma(pr, a0);
+                    a1 = ((FloatVector) FLOATS.invokeExact(m, o + 4 * LANES)).fma(pr, a1);
+                    a2 = ((FloatVector) FLOATS.invokeExact(m, o + 8 * LANES)).fma(pr, a2);
+                    a3 = ((FloatVector) FLOATS.invokeExact(m, o + 12 * LANES)).fma(pr, a3);
+                }
+                a0.intoArray(out, i);
+                a1.intoArray(out, i + LANES);
+                a2.intoArray(out, i + 2 * LANES);
+                a3.intoArray(out, i + 3 * LANES);
             }
-            a0.intoArray(out, i);
-            a1.intoArray(out, i + LANES);
-            a2.intoArray(out, i + 2 * LANES);
-            a3.intoArray(out, i + 3 * LANES);
-        }
-        for (; i <= d - LANES; i += LANES) {
-            FloatVector a = FloatVector.fromArray(F, out, i);
-            int o = base + 4 * i;
-            for (int r = 0; r < rows; r++, o += rowBytes) {
-                a = FloatVector.fromByteBuffer(F, v, o, ORDER).fma(FloatVector.broadcast(F, p[pOff + r]), a);
+            for (; i <= d - LANES; i += LANES) {
+                FloatVector a = FloatVector.fromArray(F, out, i);
+                int o = base + 4 * i;
+                for (int r = 0; r < rows; r++, o += rowBytes) {
+                    a = ((FloatVector) FLOATS.invokeExact(m, o)).fma(FloatVector.broadcast(F, p[pOff + r]), a);
+                }
+                a.intoArray(out, i);
             }
-            a.intoArray(out, i);
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
         for (; i < d; i++) {
             float a = out[i];
@@ -563,11 +616,16 @@ final class VectorRowDots implements RowDots {
         float[] accB = sums[1];
         java.util.Arrays.fill(accA, 0, 2 * j, 0f);
         java.util.Arrays.fill(accB, 0, 2 * j, 0f);
-        for (int s = 0; s < rows; s += VALUE_SUB_ROWS) {
-            int n = Math.min(VALUE_SUB_ROWS, rows - s);
-            pairBlockSums(v, base + s * rowBytes, rowBytes, pairs, pa, pb, pOff + s, n, sums[2], sums[3]);
-            addSums(sums[2], 2 * j, accA);
-            addSums(sums[3], 2 * j, accB);
+        Object m = VectorMemory.of(v);
+        try {
+            for (int s = 0; s < rows; s += VALUE_SUB_ROWS) {
+                int n = Math.min(VALUE_SUB_ROWS, rows - s);
+                pairBlockSums(m, base + s * rowBytes, rowBytes, pairs, pa, pb, pOff + s, n, sums[2], sums[3]);
+                addSums(sums[2], 2 * j, accA);
+                addSums(sums[3], 2 * j, accB);
+            }
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
         // columns past the last two whole vectors of pairs (none for head sizes 64 and 128) one at a time
         tailAxpyF16(v, base, d, 2 * j, pa, pOff, rows, outA);
@@ -586,8 +644,8 @@ final class VectorRowDots implements RowDots {
      * step (2 % of an fp16 step's samples at 8K), and the value pass took 15.7 % of them against
      * 9.7 % written so. (The fallback still shows, at 0.2–1.7 %, from a site perf did not resolve.)
      */
-    private static void pairBlockSums(ByteBuffer v, int o0, int rowBytes, int pairs, float[] pa, float[] pb, int pOff,
-                                      int rows, float[] sumsA, float[] sumsB) {
+    private static void pairBlockSums(Object v, int o0, int rowBytes, int pairs, float[] pa, float[] pb, int pOff,
+                                      int rows, float[] sumsA, float[] sumsB) throws Throwable {
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
@@ -602,8 +660,8 @@ final class VectorRowDots implements RowDots {
             FloatVector ob1 = ea0;
             int o = o0 + 4 * j;
             for (int r = 0; r < rows; r++, o += rowBytes) {
-                IntVector w0 = IntVector.fromByteBuffer(I, v, o, ORDER);
-                IntVector w1 = IntVector.fromByteBuffer(I, v, o + 4 * LANES, ORDER);
+                IntVector w0 = (IntVector) INTS.invokeExact(v, o);
+                IntVector w1 = (IntVector) INTS.invokeExact(v, o + 4 * LANES);
                 FloatVector even0 = w0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
                         .and(bits).reinterpretAsFloats();
                 FloatVector odd0 = w0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
@@ -758,8 +816,13 @@ final class VectorRowDots implements RowDots {
         IntVector exps = IntVector.broadcast(I, HALF_EXP << 16 | HALF_EXP);
         IntVector one = IntVector.broadcast(I, 0x0400_0400);
         IntVector carries = IntVector.zero(I);
-        for (int o = from; o < bound; o += 4 * LANES) {
-            carries = carries.or(IntVector.fromByteBuffer(I, w, o, ORDER).and(exps).add(one));
+        Object m = VectorMemory.of(w);
+        try {
+            for (int o = from; o < bound; o += 4 * LANES) {
+                carries = carries.or(((IntVector) INTS.invokeExact(m, o)).and(exps).add(one));
+            }
+        } catch (Throwable t) {
+            throw VectorMemory.rethrow(t);
         }
         if ((carries.reduceLanes(VectorOperators.OR) & 0x8000_8000) != 0) {
             return true;

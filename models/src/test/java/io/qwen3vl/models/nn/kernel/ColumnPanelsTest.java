@@ -72,7 +72,7 @@ class ColumnPanelsTest {
      */
     @Test
     void productsInPanelsMatchTheReference() {
-        Assumptions.assumeTrue(MatVecTest.kernelJdk(), "needs the ByteBuffer Vector API");
+        Assumptions.assumeTrue(MatVecTest.kernelJdk(), "needs Vector API loads from native memory");
         Random random = new Random(12);
         int k = 192;
         for (int n : new int[] {7, 1000}) {
@@ -133,7 +133,7 @@ class ColumnPanelsTest {
 
     @Test
     void panelsOfDifferentWidthsCannotShareAnInput() {
-        Assumptions.assumeTrue(MatVecTest.kernelJdk(), "needs the ByteBuffer Vector API");
+        Assumptions.assumeTrue(MatVecTest.kernelJdk(), "needs Vector API loads from native memory");
         Random random = new Random(13);
         int k = 192;
         try (NDManager scope = NATIVE.manager().newSubManager()) {

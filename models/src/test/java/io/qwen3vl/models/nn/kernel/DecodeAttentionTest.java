@@ -29,7 +29,7 @@ class DecodeAttentionTest {
         "FLOAT16, 6, 2, 64, 300, true", "FLOAT16, 8, 2, 128, 600, true", "FLOAT16, 6, 2, 128, 600, true"})
     void matchesTheBackendPath(String type, int heads, int kvHeads, int d, int length, boolean tiled) {
         org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
-                "JDK " + Runtime.version().feature() + " has no ByteBuffer Vector API: attention uses the backend");
+                "JDK " + Runtime.version().feature() + " has no Vector API loads from native memory: attention uses the backend");
         DataType dtype = DataType.valueOf(type);
         int capacity = length + 9; // positions past the length hold garbage the kernel must not read
         float scale = (float) (1 / Math.sqrt(d));
@@ -74,7 +74,7 @@ class DecodeAttentionTest {
     void fp32QueriesOverAnFp16CacheMatchTheWidenedBackendPath(int heads, int kvHeads, int d, int length,
                                                                float queryScale, boolean tiled) {
         org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
-                "JDK " + Runtime.version().feature() + " has no ByteBuffer Vector API: attention uses the backend");
+                "JDK " + Runtime.version().feature() + " has no Vector API loads from native memory: attention uses the backend");
         int capacity = length + 9;
         float scale = (float) (1 / Math.sqrt(d)) / queryScale;
         try (NDManager scope = NATIVE.manager().newSubManager()) {

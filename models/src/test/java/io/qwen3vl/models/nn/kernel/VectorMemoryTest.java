@@ -1,0 +1,74 @@
+package io.qwen3vl.models.nn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The kernels' loads and stores of native memory, in the form the running JDK has. */
+class VectorMemoryTest {
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    @Test
+    void formFollowsTheJdk() {
+        int feature = Runtime.version().feature();
+        String expected = feature < 20 ? "ByteBuffer" : feature >= 22 ? "MemorySegment" : "none";
+        assertEquals(expected, VectorMemory.form());
+        assertEquals(!expected.equals("none"), VectorMemory.available());
+    }
+
+    @Test
+    void loadsReadEveryOffsetInEitherByteOrder() throws Throwable {
+        Assumptions.assumeTrue(VectorMemory.available(), "no Vector API loads from native memory on this JDK");
+        ByteBuffer buffer = ByteBuffer.allocateDirect(4 * I.length() + 8);
+        for (int b = 0; b < buffer.capacity(); b++) {
+            buffer.put(b, (byte) (b * 37 + 11));
+        }
+        Object memory = VectorMemory.of(buffer);
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+            MethodHandle ints = VectorMemory.loads(IntVector.class, I, order);
+            ByteBuffer view = buffer.duplicate().order(order);
+            for (int offset : new int[] {0, 1, 3, 8}) { // unaligned as well
+                IntVector v = (IntVector) ints.invokeExact(memory, offset);
+                for (int l = 0; l < I.length(); l++) {
+                    assertEquals(view.getInt(offset + 4 * l), v.lane(l), order + " offset " + offset + " lane " + l);
+                }
+            }
+        }
+    }
+
+    @Test
+    void storesWriteWhereLoadsRead() throws Throwable {
+        Assumptions.assumeTrue(VectorMemory.available(), "no Vector API loads from native memory on this JDK");
+        ByteBuffer buffer = ByteBuffer.allocateDirect(4 * F.length() + 4).order(ByteOrder.nativeOrder());
+        Object memory = VectorMemory.of(buffer);
+        FloatVector v = FloatVector.broadcast(F, 0.5f).addIndex(1); // 0.5, 1.5, 2.5, ...
+        MethodHandle store = VectorMemory.stores(FloatVector.class, ByteOrder.nativeOrder());
+        store.invokeExact(v, memory, 4);
+        assertEquals(0f, buffer.getFloat(0));
+        for (int l = 0; l < F.length(); l++) {
+            assertEquals(l + 0.5f, buffer.getFloat(4 + 4 * l));
+        }
+        MethodHandle floats = VectorMemory.loads(FloatVector.class, F, ByteOrder.nativeOrder());
+        assertEquals(v, (FloatVector) floats.invokeExact(memory, 4));
+    }
+
+    @Test
+    void readsPastTheEndAreRefused() {
+        Assumptions.assumeTrue(VectorMemory.available(), "no Vector API loads from native memory on this JDK");
+        ByteBuffer buffer = ByteBuffer.allocateDirect(4 * I.length());
+        Object memory = VectorMemory.of(buffer);
+        MethodHandle ints = VectorMemory.loads(IntVector.class, I, ByteOrder.nativeOrder());
+        assertThrows(IndexOutOfBoundsException.class, () -> {
+            IntVector unused = (IntVector) ints.invokeExact(memory, 4);
+        });
+    }
+}
