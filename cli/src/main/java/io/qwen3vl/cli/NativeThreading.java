@@ -23,7 +23,8 @@ import java.util.Set;
  *
  * <p>The same re-run adds {@code --add-modules jdk.incubator.vector} when this JVM lacks it: the
  * decode kernel (models' {@code nn.kernel.MatVec}) is written with the Vector API, an incubator
- * module that Java 17 resolves only on request, and a jar manifest cannot request it. Without the
+ * module that Java resolves only on request (on JDK 17-19 and 22+, where the kernel runs), and a jar
+ * manifest cannot request it. Without the
  * module decoding falls back to the backend at about half the speed. The child JVM prints
  * "WARNING: Using incubator modules: jdk.incubator.vector" on stderr; that line is the JVM's own.
  * The child also gets a small young generation and the serial collector unless the command line
@@ -42,9 +43,7 @@ final class NativeThreading {
     /** The exit code of the re-run child, or empty when this JVM should run the command itself. */
     static Optional<Integer> rerunIfNeeded(String[] args) {
         boolean policySet = System.getenv(POLICY) != null;
-        // The decode kernel needs the JDK 17-19 Vector API incubator (see MatVec); later JDKs run without it.
-        boolean vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
-                || Runtime.version().feature() >= 20;
+        boolean vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent() || !kernelJdk();
         if ((policySet && vectorModule) || Boolean.getBoolean(CHILD_FLAG)
                 || "false".equals(System.getProperty("qwen3vl.reexec"))
                 || args.length == 0 || !NATIVE_COMMANDS.contains(args[0])) {
@@ -58,7 +57,7 @@ final class NativeThreading {
         command.add(java.get());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(JavaHeap.flags(command));
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() && Runtime.version().feature() < 20) {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() && kernelJdk()) {
             command.add("--add-modules");
             command.add(VECTOR_MODULE);
         }
@@ -86,6 +85,16 @@ final class NativeThreading {
             Thread.currentThread().interrupt();
             return Optional.of(130);
         }
+    }
+
+    /**
+     * Whether the decode kernel can run on this JDK once the module is there: its Vector API reads
+     * native memory on JDK 17-19 (ByteBuffers) and 22+ (MemorySegments), not on 20-21 (see models'
+     * {@code nn.kernel.VectorMemory}).
+     */
+    static boolean kernelJdk() {
+        int feature = Runtime.version().feature();
+        return feature < 20 || feature >= 22;
     }
 
     /** In the child: exit at once when the parent is gone (killed), so no orphan keeps working. */

@@ -54,9 +54,13 @@ public final class MatVec {
     /** A short description for reports: which path decodes, and how. */
     public static String describe() {
         if (!enabled()) {
-            return Backend.DOTS == null ? "djl (no " + VECTOR_MODULE + " module)" : "djl (forced by -D" + MODE_PROPERTY + ")";
+            if (Backend.DOTS != null) {
+                return "djl (forced by -D" + MODE_PROPERTY + ")";
+            }
+            return ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() ? "djl (no " + VECTOR_MODULE + " module)"
+                    : "djl (no Vector API loads from native memory on JDK " + Runtime.version().feature() + ")";
         }
-        return "java vector " + Backend.DOTS + ", " + Backend.pool().threads() + " threads";
+        return "java vector " + Backend.DOTS + " (" + VectorMemory.form() + " loads), " + Backend.pool().threads() + " threads";
     }
 
     /**
