@@ -1,5 +1,6 @@
 package io.qwen3vl.cli;
 
+import io.qwen3vl.models.nn.kernel.MatVec;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ final class NativeThreading {
     /** The exit code of the re-run child, or empty when this JVM should run the command itself. */
     static Optional<Integer> rerunIfNeeded(String[] args) {
         boolean policySet = System.getenv(POLICY) != null;
-        boolean vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent() || !kernelJdk();
+        boolean vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent() || !MatVec.kernelJdk();
         if ((policySet && vectorModule) || Boolean.getBoolean(CHILD_FLAG)
                 || "false".equals(System.getProperty("qwen3vl.reexec"))
                 || args.length == 0 || !NATIVE_COMMANDS.contains(args[0])) {
@@ -57,7 +58,7 @@ final class NativeThreading {
         command.add(java.get());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(JavaHeap.flags(command));
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() && kernelJdk()) {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() && MatVec.kernelJdk()) {
             command.add("--add-modules");
             command.add(VECTOR_MODULE);
         }
@@ -85,16 +86,6 @@ final class NativeThreading {
             Thread.currentThread().interrupt();
             return Optional.of(130);
         }
-    }
-
-    /**
-     * Whether the decode kernel can run on this JDK once the module is there: its Vector API reads
-     * native memory on JDK 17-19 (ByteBuffers) and 22+ (MemorySegments), not on 20-21 (see models'
-     * {@code nn.kernel.VectorMemory}).
-     */
-    static boolean kernelJdk() {
-        int feature = Runtime.version().feature();
-        return feature < 20 || feature >= 22;
     }
 
     /** In the child: exit at once when the parent is gone (killed), so no orphan keeps working. */

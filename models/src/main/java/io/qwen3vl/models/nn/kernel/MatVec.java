@@ -37,6 +37,17 @@ public final class MatVec {
     private MatVec() {
     }
 
+    /**
+     * Whether this JDK's Vector API can read native memory, so that the kernel runs once the module
+     * is added: JDK 17–19 (ByteBuffer loads) and 22+ (MemorySegment loads); on 20 and 21 only through
+     * {@code java.lang.foreign}, a preview API there (see {@link VectorMemory}). Needs no module: the
+     * CLI asks before it adds one.
+     */
+    public static boolean kernelJdk() {
+        int feature = Runtime.version().feature();
+        return feature < 20 || feature >= 22;
+    }
+
     /** Whether the JVM has the Vector API module (started with {@code --add-modules jdk.incubator.vector}). */
     public static boolean vectorApiPresent() {
         return Backend.DOTS != null;

@@ -106,7 +106,7 @@ public final class VectorMemory {
         if (hasStatic(vectors, "fromByteBuffer", VectorSpecies.class, ByteBuffer.class, int.class, ByteOrder.class)) {
             return ByteBuffer.class;
         }
-        if (Runtime.version().feature() < 22) {
+        if (!MatVec.kernelJdk()) {
             return null; // 20, 21: MemorySegment is a preview API there
         }
         try {
