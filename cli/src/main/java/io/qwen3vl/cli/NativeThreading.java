@@ -1,6 +1,5 @@
 package io.qwen3vl.cli;
 
-import io.qwen3vl.models.nn.kernel.MatVec;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,7 @@ import java.util.Set;
  *
  * <p>The same re-run adds {@code --add-modules jdk.incubator.vector} when this JVM lacks it: the
  * decode kernel (models' {@code nn.kernel.MatVec}) is written with the Vector API, an incubator
- * module that Java resolves only on request (on JDK 17-19 and 22+, where the kernel runs), and a jar
- * manifest cannot request it. Without the
+ * module that Java resolves only on request, and a jar manifest cannot request it. Without the
  * module decoding falls back to the backend at about half the speed. The child JVM prints
  * "WARNING: Using incubator modules: jdk.incubator.vector" on stderr; that line is the JVM's own.
  * The child also gets a small young generation and the serial collector unless the command line
@@ -44,7 +42,7 @@ final class NativeThreading {
     /** The exit code of the re-run child, or empty when this JVM should run the command itself. */
     static Optional<Integer> rerunIfNeeded(String[] args) {
         boolean policySet = System.getenv(POLICY) != null;
-        boolean vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent() || !MatVec.kernelJdk();
+        boolean vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
         if ((policySet && vectorModule) || Boolean.getBoolean(CHILD_FLAG)
                 || "false".equals(System.getProperty("qwen3vl.reexec"))
                 || args.length == 0 || !NATIVE_COMMANDS.contains(args[0])) {
@@ -58,7 +56,7 @@ final class NativeThreading {
         command.add(java.get());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(JavaHeap.flags(command));
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() && MatVec.kernelJdk()) {
+        if (!vectorModule) {
             command.add("--add-modules");
             command.add(VECTOR_MODULE);
         }

@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  *       reduction (an add reduction it does not on Java 17), so this reads at the memory's pace;</li>
  *   <li>vector: every core streams its share of native (NDArray) blocks through the Vector API,
  *       the decode kernel's own access pattern ({@link VectorReadProbe}); 0 when the JVM lacks the
- *       {@code jdk.incubator.vector} module or is JDK 20 or 21 (see {@code VectorMemory});</li>
+ *       {@code jdk.incubator.vector} module;</li>
  *   <li>native: the NDArray backend's {@code sum()} over one float32 array, which on its own
  *       under-reads some machines noticeably.</li>
  * </ul>
@@ -102,7 +102,7 @@ public record MemoryBandwidth(double javaBytesPerSecond, double vectorBytesPerSe
         /**
          * {@code bytes} of distinct data in native blocks of {@code manager}, read by {@code threads}
          * threads; null when the JVM has no vector probe (no {@code jdk.incubator.vector} module, or
-         * JDK 20 or 21, whose Vector API reads native memory only through a preview API).
+         * a Vector API that cannot read native memory, see {@code VectorMemory}).
          */
         public static Stream open(long bytes, int threads, NDManager manager) {
             if (!MatVec.vectorApiPresent()) {

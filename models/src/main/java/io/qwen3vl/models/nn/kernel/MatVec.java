@@ -37,17 +37,6 @@ public final class MatVec {
     private MatVec() {
     }
 
-    /**
-     * Whether this JDK's Vector API can read native memory, so that the kernel runs once the module
-     * is added: JDK 17–19 (ByteBuffer loads) and 22+ (MemorySegment loads); on 20 and 21 only through
-     * {@code java.lang.foreign}, a preview API there (see {@link VectorMemory}). Needs no module: the
-     * CLI asks before it adds one.
-     */
-    public static boolean kernelJdk() {
-        int feature = Runtime.version().feature();
-        return feature < 20 || feature >= 22;
-    }
-
     /** Whether the JVM has the Vector API module (started with {@code --add-modules jdk.incubator.vector}). */
     public static boolean vectorApiPresent() {
         return Backend.DOTS != null;
@@ -421,8 +410,8 @@ public final class MatVec {
 
         /**
          * Whether the Vector API can load vectors from native memory, as the kernel does: the module
-         * must be present, in its JDK 17–19 form (ByteBuffer loads) or its JDK 22+ form (MemorySegment
-         * loads), see {@link VectorMemory}. Elsewhere (JDK 20 and 21) the backend path serves every product.
+         * must be present, in its JDK 17–19 form (ByteBuffer loads) or its JDK 20+ form (MemorySegment
+         * loads), see {@link VectorMemory}. Otherwise the backend path serves every product.
          */
         static boolean vectorMemoryAvailable() {
             if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {

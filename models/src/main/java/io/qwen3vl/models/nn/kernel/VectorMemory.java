@@ -11,8 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector loads and stores at byte offsets of native memory, in whichever form the running JDK's
  * Vector API has: {@code fromByteBuffer} / {@code intoByteBuffer} on JDK 17–19, {@code
- * fromMemorySegment} / {@code intoMemorySegment} on JDK 22 and later (JDK 20 removed the ByteBuffer
- * forms; on 20 and 21 {@code java.lang.foreign} is a preview API, so those run without the kernels).
+ * fromMemorySegment} / {@code intoMemorySegment} from JDK 20 on (20 removed the ByteBuffer forms).
+ * On 20 and 21 {@code java.lang.foreign} is still a preview API, but only javac enforces that: a
+ * segment made and read through these handles needs no {@code --enable-preview} (checked on 21).
+ * Where making a segment fails all the same, {@link #available()} is false and the backend decodes.
  *
  * <p>Why method handles: the project compiles at Java 17, which has no MemorySegment. A handle held
  * in a {@code static final} field is a constant to C2, and {@code invokeExact} on it inlines down to
@@ -106,14 +108,15 @@ public final class VectorMemory {
         if (hasStatic(vectors, "fromByteBuffer", VectorSpecies.class, ByteBuffer.class, int.class, ByteOrder.class)) {
             return ByteBuffer.class;
         }
-        if (!MatVec.kernelJdk()) {
-            return null; // 20, 21: MemorySegment is a preview API there
-        }
         try {
             Class<?> segment = Class.forName(SEGMENT_CLASS);
-            return hasStatic(vectors, "fromMemorySegment", VectorSpecies.class, segment, long.class, ByteOrder.class)
-                    ? segment : null;
-        } catch (ClassNotFoundException e) {
+            if (!hasStatic(vectors, "fromMemorySegment", VectorSpecies.class, segment, long.class, ByteOrder.class)) {
+                return null;
+            }
+            // A JDK that gated its preview API at run time would refuse here, once, rather than in a kernel.
+            segment.getMethod("ofBuffer", Buffer.class).invoke(null, ByteBuffer.allocateDirect(Long.BYTES));
+            return segment;
+        } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
     }

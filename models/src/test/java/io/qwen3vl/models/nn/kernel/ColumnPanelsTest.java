@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.NativeFixture;
 import java.nio.ByteBuffer;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -72,7 +71,6 @@ class ColumnPanelsTest {
      */
     @Test
     void productsInPanelsMatchTheReference() {
-        Assumptions.assumeTrue(MatVecTest.kernelJdk(), "needs Vector API loads from native memory");
         Random random = new Random(12);
         int k = 192;
         for (int n : new int[] {7, 1000}) {
@@ -133,7 +131,6 @@ class ColumnPanelsTest {
 
     @Test
     void panelsOfDifferentWidthsCannotShareAnInput() {
-        Assumptions.assumeTrue(MatVecTest.kernelJdk(), "needs Vector API loads from native memory");
         Random random = new Random(13);
         int k = 192;
         try (NDManager scope = NATIVE.manager().newSubManager()) {

@@ -28,8 +28,6 @@ class DecodeAttentionTest {
         "FLOAT16, 4, 2, 128, 77, true", "FLOAT16, 6, 3, 40, 33, true", "FLOAT16, 2, 2, 17, 1, true",
         "FLOAT16, 6, 2, 64, 300, true", "FLOAT16, 8, 2, 128, 600, true", "FLOAT16, 6, 2, 128, 600, true"})
     void matchesTheBackendPath(String type, int heads, int kvHeads, int d, int length, boolean tiled) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
-                "JDK " + Runtime.version().feature() + " has no Vector API loads from native memory: attention uses the backend");
         DataType dtype = DataType.valueOf(type);
         int capacity = length + 9; // positions past the length hold garbage the kernel must not read
         float scale = (float) (1 / Math.sqrt(d));
@@ -73,8 +71,6 @@ class DecodeAttentionTest {
         "4, 2, 128, 77, 1, true", "6, 3, 40, 33, 1, true", "4, 2, 128, 300, 131072, true", "2, 1, 64, 40, 1e30, true"})
     void fp32QueriesOverAnFp16CacheMatchTheWidenedBackendPath(int heads, int kvHeads, int d, int length,
                                                                float queryScale, boolean tiled) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(),
-                "JDK " + Runtime.version().feature() + " has no Vector API loads from native memory: attention uses the backend");
         int capacity = length + 9;
         float scale = (float) (1 / Math.sqrt(d)) / queryScale;
         try (NDManager scope = NATIVE.manager().newSubManager()) {
@@ -104,7 +100,6 @@ class DecodeAttentionTest {
     @ParameterizedTest
     @CsvSource({"2, 1, 8, 8", "4, 2, 8, 16"})
     void shapesItCannotTakeAreRefused(int heads, int len, int d, int dk) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(), "no kernel on this JDK: everything is refused");
         try (NDManager scope = NATIVE.manager().newSubManager()) {
             NDArray q = scope.zeros(new Shape(heads, len, d));
             NDArray cache = scope.zeros(new Shape(2, 10, dk));
@@ -118,7 +113,6 @@ class DecodeAttentionTest {
 
     @org.junit.jupiter.api.Test
     void tiledKeysMustBeFp16AndCoverTheValues() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(MatVecTest.kernelJdk(), "no kernel on this JDK: everything is refused");
         try (NDManager scope = NATIVE.manager().newSubManager()) {
             NDArray q = scope.zeros(new Shape(4, 1, 8));
             NDArray values = scope.zeros(new Shape(2, 40, 8), DataType.FLOAT16);
