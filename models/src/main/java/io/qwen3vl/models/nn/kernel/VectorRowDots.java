@@ -228,7 +228,7 @@ final class VectorRowDots implements RowDots {
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
-        Object m = VectorMemory.of(w);
+        Object m = VectorMemory.reused(w);
         try {
             for (int r = 0; r < rows; r++) {
                 int o = base + r * rowBytes;
@@ -273,7 +273,7 @@ final class VectorRowDots implements RowDots {
     public void f16Tiles(ByteBuffer k, int base, int d, float[] a, float[] b, int tiles, float[] dstA, float[] dstB,
                          int dstOff) {
         // The loop in a method of its own: C2 compiles vector code whole only while a method stays small (see f16Row).
-        Object m = VectorMemory.of(k);
+        Object m = VectorMemory.reused(k);
         try {
             for (int t = 0; t < tiles; t++) {
                 for (int c = 0; c < KeyTiles.POSITIONS / 2; c += LANES) {
@@ -534,7 +534,7 @@ final class VectorRowDots implements RowDots {
     public void axpyF32(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out) {
         int rowBytes = 4 * d;
         int i = 0;
-        Object m = VectorMemory.of(v);
+        Object m = VectorMemory.reused(v);
         try {
             for (; i <= d - 4 * LANES; i += 4 * LANES) {
                 FloatVector a0 = FloatVector.fromArray(F, out, i);
@@ -618,7 +618,7 @@ final class VectorRowDots implements RowDots {
         float[] accB = sums[1];
         java.util.Arrays.fill(accA, 0, 2 * j, 0f);
         java.util.Arrays.fill(accB, 0, 2 * j, 0f);
-        Object m = VectorMemory.of(v);
+        Object m = VectorMemory.reused(v);
         try {
             for (int s = 0; s < rows; s += VALUE_SUB_ROWS) {
                 int n = Math.min(VALUE_SUB_ROWS, rows - s);

@@ -1,6 +1,7 @@
 package io.qwen3vl.models.nn.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +58,26 @@ class VectorMemoryTest {
         }
         MethodHandle floats = VectorMemory.loads(FloatVector.class, F, ByteOrder.nativeOrder());
         assertEquals(v, (FloatVector) floats.invokeExact(memory, 4));
+    }
+
+    /** One view per buffer and thread, and never one buffer's view for another's bytes. */
+    @Test
+    void reusedViewsBelongToTheirBuffer() throws Throwable {
+        ByteBuffer a = ByteBuffer.allocateDirect(4 * I.length()).order(ByteOrder.nativeOrder());
+        ByteBuffer b = ByteBuffer.allocateDirect(4 * I.length()).order(ByteOrder.nativeOrder());
+        for (int l = 0; l < I.length(); l++) {
+            a.putInt(4 * l, l);
+            b.putInt(4 * l, -l - 1);
+        }
+        MethodHandle ints = VectorMemory.loads(IntVector.class, I, ByteOrder.nativeOrder());
+        Object viewOfA = VectorMemory.reused(a);
+        assertSame(viewOfA, VectorMemory.reused(a));
+        for (ByteBuffer buffer : new ByteBuffer[] {b, a, b}) {
+            IntVector v = (IntVector) ints.invokeExact(VectorMemory.reused(buffer), 0);
+            for (int l = 0; l < I.length(); l++) {
+                assertEquals(buffer.getInt(4 * l), v.lane(l), "lane " + l);
+            }
+        }
     }
 
     @Test
