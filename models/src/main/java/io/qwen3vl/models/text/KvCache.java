@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwen3vl.models.checkpoint.HalfFloat;
 import io.qwen3vl.models.nn.kernel.KeyTiles;
+import io.qwen3vl.models.nn.kernel.ValueTiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -15,8 +16,9 @@ import java.nio.FloatBuffer;
 /**
  * Keys and values of every decoder layer, preallocated once per request for the whole sequence
  * ({@code [kvHeads, capacity, headDim]} per layer) so decoding never reallocates or concatenates.
- * An fp16 cache on the CPU keeps its keys {@link KeyTiles tiled} (positions across the lanes),
- * the layout the decode kernel reads fastest; {@link #filled} gives every layout back as rows.
+ * An fp16 cache on the CPU keeps its keys {@link KeyTiles tiled} (positions across the lanes) and
+ * its values {@link ValueTiles tiled} (column block by column block), the layouts the decode
+ * kernel reads fastest; {@link #filled} gives every layout back as rows.
  * Owned by the request's NDManager; closing that manager frees it.
  */
 public final class KvCache {
@@ -25,6 +27,9 @@ public final class KvCache {
     private final int capacity;
     private final DataType dtype;
     private final boolean tiledKeys;
+    private final boolean tiledValues;
+    private final int kvHeads;
+    private final int headDim;
     private int length;
 
     public KvCache(int layers, int kvHeads, int headDim, int capacity, DataType dtype, NDManager manager) {
@@ -33,14 +38,18 @@ public final class KvCache {
         }
         this.capacity = capacity;
         this.dtype = dtype;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
         keys = new NDArray[layers];
         values = new NDArray[layers];
         tiledKeys = KeyTiles.wanted(dtype, manager.getDevice());
+        tiledValues = tiledKeys && ValueTiles.wanted(dtype, manager.getDevice(), headDim);
         Shape shape = new Shape(kvHeads, capacity, headDim);
         Shape keyShape = tiledKeys ? KeyTiles.shape(kvHeads, capacity, headDim) : shape;
+        Shape valueShape = tiledValues ? ValueTiles.shape(kvHeads, capacity, headDim) : shape;
         for (int i = 0; i < layers; i++) {
             keys[i] = manager.zeros(keyShape, dtype);
-            values[i] = manager.zeros(shape, dtype);
+            values[i] = manager.zeros(valueShape, dtype);
         }
     }
 
@@ -66,7 +75,7 @@ public final class KvCache {
         NDArray key = stored(k);
         putKeys(layer, key, length);
         NDArray value = stored(v);
-        values[layer].set(new NDIndex(":, {}:{}, :", length, end), value);
+        putValues(layer, value, length);
         closeCopy(key, k);
         closeCopy(value, v);
     }
@@ -90,14 +99,23 @@ public final class KvCache {
         }
     }
 
+    /** Writes values like {@link #putKeys}. */
+    private void putValues(int layer, NDArray v, int start) {
+        if (tiledValues) {
+            ValueTiles.store(values[layer], v, start);
+        } else {
+            values[layer].set(new NDIndex(":, {}:{}, :", start, start + v.getShape().get(1)), v);
+        }
+    }
+
     /**
      * Keys and values of one layer's first {@code end} positions, {@code [kvHeads, end, headDim]}
-     * each, owned by {@code owner}: views of the cache, or for tiled keys a copy in rows.
+     * each, owned by {@code owner}: views of the cache, or for tiles a copy in rows.
      */
     NDArray[] filled(int layer, int end, NDManager owner) {
         NDIndex first = new NDIndex(":, :{}, :", end);
         NDArray keyView = tiledKeys ? KeyTiles.natural(keys[layer], end) : keys[layer].get(first);
-        NDArray valueView = values[layer].get(first);
+        NDArray valueView = tiledValues ? ValueTiles.natural(values[layer], end) : values[layer].get(first);
         keyView.attach(owner);
         valueView.attach(owner);
         return new NDArray[] {keyView, valueView};
@@ -118,9 +136,8 @@ public final class KvCache {
         if (length >= capacity) {
             throw new IllegalStateException("KV cache full: " + (length + 1) + " tokens > capacity " + capacity);
         }
-        Shape shape = values[layer].getShape();
-        int heads = (int) shape.get(0);
-        int d = (int) shape.get(2);
+        int heads = kvHeads;
+        int d = headDim;
         ByteBuffer kb = keys[layer].toByteBuffer(true).order(ByteOrder.nativeOrder());
         ByteBuffer vb = values[layer].toByteBuffer(true).order(ByteOrder.nativeOrder());
         if (keys[layer].getDataType() == DataType.FLOAT16) {
@@ -129,8 +146,9 @@ public final class KvCache {
                 int at = (h * capacity + length) * d;
                 for (int i = 0; i < d; i++) {
                     int key = tiledKeys ? (int) KeyTiles.offset(h, length, i, tiles, d) : at + i;
+                    int value = tiledValues ? (int) ValueTiles.offset(h, length, i, tiles, d) : at + i;
                     kb.putShort(2 * key, HalfFloat.fromFloat(k[h * d + i]));
-                    vb.putShort(2 * (at + i), HalfFloat.fromFloat(v[h * d + i]));
+                    vb.putShort(2 * value, HalfFloat.fromFloat(v[h * d + i]));
                 }
             }
             return;
@@ -158,7 +176,7 @@ public final class KvCache {
         return keys[layer];
     }
 
-    /** The whole value cache of one layer, like {@link #keys}. */
+    /** The whole value cache of one layer, like {@link #keys} ({@link ValueTiles tiled} or not). */
     NDArray values(int layer) {
         return values[layer];
     }
@@ -173,9 +191,7 @@ public final class KvCache {
             throw new IllegalArgumentException("cannot fill " + tokens + " tokens into a cache of capacity " + capacity);
         }
         if (tokens > 0) {
-            Shape first = values[0].getShape();
-            Shape shape = new Shape(first.get(0), tokens, first.get(2));
-            NDIndex slot = new NDIndex(":, :{}, :", tokens);
+            Shape shape = new Shape(kvHeads, tokens, headDim);
             try (NDManager scratch = values[0].getManager().newSubManager()) {
                 NDArray noise = scratch.randomNormal(0f, 1f, shape, DataType.FLOAT32).toType(dtype, false);
                 // Every layer's keys and values differ (scaled copies of one draw): pages of equal
@@ -185,7 +201,7 @@ public final class KvCache {
                     float scale = 1 + i / 64f;
                     try (NDArray k = noise.mul(scale); NDArray v = noise.mul(-scale)) {
                         putKeys(i, k, 0);
-                        values[i].set(slot, v);
+                        putValues(i, v, 0);
                     }
                 }
             }

@@ -34,7 +34,7 @@ public final class DecodeAttention {
     /**
      * Whether the kernel can attend {@code q [heads, 1, d]} over the caches {@code keys, values
      * [kvHeads, capacity, d]} (the full, contiguous cache arrays of one layer; fp16 keys may be
-     * {@link KeyTiles tiled}).
+     * {@link KeyTiles tiled}, fp16 values {@link ValueTiles tiled}).
      */
     public static boolean accepts(NDArray q, NDArray keys, NDArray values) {
         if (!MatVec.enabled()) {
@@ -44,14 +44,21 @@ public final class DecodeAttention {
         Shape vs = values.getShape();
         DataType dtype = q.getDataType();
         DataType cache = values.getDataType();
+        boolean valueTiles = ValueTiles.isTiled(values);
+        long kvHeads = vs.get(0);
+        long capacity = ValueTiles.capacity(values);
+        long d = ValueTiles.headDim(values);
+        boolean valuesFit = valueTiles
+                ? cache == DataType.FLOAT16 && d <= Integer.MAX_VALUE && MatVec.rowDots().valueTiles((int) d)
+                : vs.dimension() == 3;
         boolean tiled = KeyTiles.isTiled(keys);
         Shape ks = keys.getShape();
         boolean keysFit = tiled
-                ? cache == DataType.FLOAT16 && MatVec.rowDots().keyTiles() && ks.get(0) == vs.get(0)
-                        && ks.get(2) == vs.get(2) && ks.get(1) == KeyTiles.tiles((int) vs.get(1))
-                : ks.equals(vs);
-        return qs.dimension() == 3 && qs.get(1) == 1 && vs.dimension() == 3 && keysFit
-                && qs.get(2) == vs.get(2) && qs.get(0) % vs.get(0) == 0
+                ? cache == DataType.FLOAT16 && MatVec.rowDots().keyTiles() && ks.get(0) == kvHeads
+                        && ks.get(2) == d && ks.get(1) == KeyTiles.tiles((int) capacity)
+                : ks.equals(new Shape(kvHeads, capacity, d));
+        return qs.dimension() == 3 && qs.get(1) == 1 && valuesFit && keysFit
+                && qs.get(2) == d && qs.get(0) % kvHeads == 0
                 && (dtype == DataType.FLOAT32 || dtype == DataType.FLOAT16)
                 && (cache == dtype || cache == DataType.FLOAT16) && keys.getDataType() == cache
                 && ks.size() * cache.getNumOfBytes() <= Integer.MAX_VALUE
@@ -64,7 +71,7 @@ public final class DecodeAttention {
      * @param q       queries of the new token {@code [heads, 1, d]} (after norm and rotary embedding)
      * @param keys    the layer's whole key cache {@code [kvHeads, capacity, d]}, new key included,
      *                in q's dtype or fp16 (fp16 keys may be {@link KeyTiles tiled})
-     * @param values  the layer's whole value cache, same shape
+     * @param values  the layer's whole value cache, same shape (fp16 values may be {@link ValueTiles tiled})
      * @param length  cached positions to attend to (the new one included)
      * @param scale   score multiplier (1/√d)
      * @return the attention output {@code [1, heads·d]} in q's manager and dtype
@@ -92,8 +99,8 @@ public final class DecodeAttention {
     public static void attend(float[] queries, int heads, NDArray keys, NDArray values, int length, float scale,
                               boolean half, float[] out) {
         int kvHeads = (int) values.getShape().get(0);
-        int capacity = (int) values.getShape().get(1);
-        int d = (int) values.getShape().get(2);
+        int capacity = (int) ValueTiles.capacity(values);
+        int d = (int) ValueTiles.headDim(values);
         if (length < 1 || length > capacity || heads % kvHeads != 0 || queries.length < heads * d
                 || out.length < heads * d) {
             throw new IllegalArgumentException("attention of " + heads + " heads over " + length
@@ -105,6 +112,7 @@ public final class DecodeAttention {
             throw new IllegalArgumentException("fp16 attention needs an fp16 cache, not " + values.getDataType());
         }
         boolean tiled = KeyTiles.isTiled(keys);
+        boolean valueTiles = ValueTiles.isTiled(values);
         // The fp16 row kernels take inputs below 2^16 (see VectorRowDots), true of fp16 queries; fp32
         // queries beyond it are scaled down by a power of two, and the score scale up by the same:
         // both exact, so the scores are unchanged.
@@ -180,7 +188,13 @@ public final class DecodeAttention {
                 int n = Math.min(BLOCK_ROWS, length - b);
                 int at = base + b * d * elementBytes;
                 int j = 0;
-                if (halfCache) { // as for the keys: each value row widened once for two query heads
+                if (valueTiles) { // tiles start at multiples of 32 positions, as the blocks do
+                    for (; j < groups; j += 2) {
+                        boolean pair = j + 1 < groups;
+                        dots.axpyF16Tiles(vb, at, d, sc.scores[j], pair ? sc.scores[j + 1] : null, b, n, sc.acc[j],
+                                pair ? sc.acc[j + 1] : null);
+                    }
+                } else if (halfCache) { // as for the keys: each value row widened once for two query heads
                     for (; j + 1 < groups; j += 2) {
                         dots.axpyF16Pair(vb, at, d, sc.scores[j], sc.scores[j + 1], b, n, sc.acc[j], sc.acc[j + 1]);
                     }

@@ -18,8 +18,8 @@ import ai.djl.ndarray.types.Shape;
  * <p>Why: with keys stored a position per row, every score is a dot product summed across the lanes
  * at its end, and the queries are re-read for every position. Tiled, a tile's scores are the sum
  * of {@code d} products of a broadcast query element with a row of keys: decode attention over 8K
- * fp16 positions read its keys at memory speed instead of two thirds of it. Values keep their rows:
- * the value pass is a sum of rows already.
+ * fp16 positions read its keys at memory speed instead of two thirds of it. Values have tiles of
+ * their own ({@link ValueTiles}).
  *
  * <p>Only the decode kernels read tiles; everything else (prefill's batched products, the backend
  * path) takes {@link #natural} copies, a layer's keys per prefill chunk.
@@ -70,20 +70,7 @@ public final class KeyTiles {
      * which are carried over.
      */
     public static void store(NDArray tiles, NDArray k, int start) {
-        int n = (int) k.getShape().get(1);
-        int first = start / POSITIONS;
-        int last = tiles(start + n);
-        try (NDManager scope = tiles.getManager().newSubManager()) {
-            NDArray region = tiles.get(new NDIndex(":, {}:{}, :, :", first, last));
-            region.attach(scope);
-            NDArray positions = natural(region, (last - first) * POSITIONS);
-            positions.attach(scope);
-            int at = start - first * POSITIONS;
-            positions.set(new NDIndex(":, {}:{}, :", at, at + n), k);
-            NDArray tiled = tiled(positions);
-            tiled.attach(scope);
-            tiles.set(new NDIndex(":, {}:{}, :, :", first, last), tiled);
-        }
+        CacheTiles.store(tiles, k, start, KeyTiles::natural, KeyTiles::tiled);
     }
 
     /**

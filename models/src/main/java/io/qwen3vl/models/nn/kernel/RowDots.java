@@ -85,6 +85,17 @@ interface RowDots {
                      float[] outB);
 
     /**
+     * {@link #axpyF16Pair} over fp16 values stored as {@link ValueTiles}: {@code rows} positions from
+     * the tile that starts at byte {@code base} of {@code v}; {@code pb} and {@code outB} may be null
+     * (one probability row). Only when {@link #valueTiles} for this {@code d}.
+     */
+    void axpyF16Tiles(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows, float[] outA,
+                      float[] outB);
+
+    /** Whether {@link #axpyF16Tiles} runs for head size {@code d} at this vector width. */
+    boolean valueTiles(int d);
+
+    /**
      * Turns raw attention dot products {@code s[0..n)} into probabilities: times {@code scale}, then
      * a float32 softmax. With {@code half}, rounds to fp16 where the backend's fp16 path does: the dot
      * product, the scaled score and the probability.

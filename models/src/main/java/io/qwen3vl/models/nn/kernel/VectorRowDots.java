@@ -583,7 +583,7 @@ final class VectorRowDots implements RowDots {
      */
     @Override
     public void axpyF16(ByteBuffer v, int base, int d, float[] p, int pOff, int rows, float[] out) {
-        addValues(v, base, d, p, p, pOff, rows, out, null);
+        addValues(v, base, d, p, p, pOff, rows, out, null, false);
     }
 
     /**
@@ -604,14 +604,38 @@ final class VectorRowDots implements RowDots {
     @Override
     public void axpyF16Pair(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows,
                             float[] outA, float[] outB) {
-        addValues(v, base, d, pa, pb, pOff, rows, outA, outB);
+        addValues(v, base, d, pa, pb, pOff, rows, outA, outB, false);
     }
 
-    /** {@link #axpyF16Pair}, the sums of {@code pb} dropped when {@code outB} is null. */
+    /**
+     * The same passes over {@link ValueTiles}: a tile is a sub-block, and each pass over its rows
+     * (one column block at {@code LANES} ≤ 8, two at 16) reads them 64 bytes apart, in order.
+     */
+    @Override
+    public void axpyF16Tiles(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows, float[] outA,
+                             float[] outB) {
+        if (pb == null) {
+            addValues(v, base, d, pa, pa, pOff, rows, outA, null, true);
+        } else {
+            addValues(v, base, d, pa, pb, pOff, rows, outA, outB, true);
+        }
+    }
+
+    /** A pass's two vectors of pairs lie inside column blocks, and every pair is in a pass (no scalar tail). */
+    @Override
+    public boolean valueTiles(int d) {
+        return VALUE_SUB_ROWS == KeyTiles.POSITIONS && ValueTiles.COLUMNS % (2 * LANES) == 0
+                && d % Math.max(ValueTiles.COLUMNS, 4 * LANES) == 0;
+    }
+
+    /**
+     * {@link #axpyF16Pair} (rows of {@code v} whole, or {@link ValueTiles} when {@code tiled}), the
+     * sums of {@code pb} dropped when {@code outB} is null.
+     */
     private static void addValues(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows,
-                                  float[] outA, float[] outB) {
+                                  float[] outA, float[] outB, boolean tiled) {
         int pairs = halfPairs(d);
-        int rowBytes = 2 * d;
+        int rowBytes = tiled ? 2 * ValueTiles.COLUMNS : 2 * d;
         int j = pairs / (2 * LANES) * (2 * LANES); // pairs summed with vectors
         float[][] sums = pairSums(2 * j);
         float[] accA = sums[0];
@@ -622,7 +646,7 @@ final class VectorRowDots implements RowDots {
         try {
             for (int s = 0; s < rows; s += VALUE_SUB_ROWS) {
                 int n = Math.min(VALUE_SUB_ROWS, rows - s);
-                pairBlockSums(m, base + s * rowBytes, rowBytes, pairs, pa, pb, pOff + s, n, sums[2], sums[3]);
+                pairBlockSums(m, base + s * 2 * d, rowBytes, tiled, pairs, pa, pb, pOff + s, n, sums[2], sums[3]);
                 addSums(sums[2], 2 * j, accA);
                 addSums(sums[3], 2 * j, accB);
             }
@@ -639,7 +663,8 @@ final class VectorRowDots implements RowDots {
     }
 
     /**
-     * The sums over rows {@code [0, rows)} from byte {@code o0} of {@link #axpyF16Pair}'s sub-block,
+     * The sums over rows {@code [0, rows)} from byte {@code o0} of {@link #axpyF16Pair}'s sub-block
+     * (rows {@code rowBytes} apart, whole or in a {@link ValueTiles} tile, see {@link #columnBytes}),
      * written to {@code sumsA, sumsB} (per two vectors of pairs: even sums, odd sums, each LANES
      * long). Written, not added (that is {@link #addSums}): with the sixteen loads and adds of an
      * accumulating end, C2 left some of this method's stores to the boxed fallback in the decode
@@ -653,8 +678,8 @@ final class VectorRowDots implements RowDots {
      * 26–28 GB/s instead of 20–23 (two cores, a harness outside the repository); each accumulator
      * takes the same FMAs in the same order, so the sums are unchanged.
      */
-    private static void pairBlockSums(Object v, int o0, int rowBytes, int pairs, float[] pa, float[] pb, int pOff,
-                                      int rows, float[] sumsA, float[] sumsB) throws Throwable {
+    private static void pairBlockSums(Object v, int o0, int rowBytes, boolean tiled, int pairs, float[] pa,
+                                      float[] pb, int pOff, int rows, float[] sumsA, float[] sumsB) throws Throwable {
         IntVector bits = IntVector.broadcast(I, HALF_BITS);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector three = IntVector.broadcast(I, 3);
@@ -667,7 +692,8 @@ final class VectorRowDots implements RowDots {
             FloatVector oa1 = ea0;
             FloatVector eb1 = ea0;
             FloatVector ob1 = ea0;
-            int o = o0 + 4 * j;
+            int o = o0 + columnBytes(2 * j, tiled);
+            int second = o0 + columnBytes(2 * j + 2 * LANES, tiled) - o; // from the first vector of a row to its second
             for (int r = 0; r < rows; r++, o += rowBytes) {
                 FloatVector a = FloatVector.broadcast(F, pa[pOff + r] * TWO_POW_112);
                 FloatVector b = FloatVector.broadcast(F, pb[pOff + r] * TWO_POW_112);
@@ -679,7 +705,7 @@ final class VectorRowDots implements RowDots {
                 FloatVector odd0 = w0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
                 oa0 = odd0.fma(a, oa0);
                 ob0 = odd0.fma(b, ob0);
-                IntVector w1 = (IntVector) INTS.invokeExact(v, o + 4 * LANES);
+                IntVector w1 = (IntVector) INTS.invokeExact(v, o + second);
                 FloatVector even1 = w1.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
                         .and(bits).reinterpretAsFloats();
                 ea1 = even1.fma(a, ea1);
@@ -698,6 +724,11 @@ final class VectorRowDots implements RowDots {
             eb1.intoArray(sumsB, at + 2 * LANES);
             ob1.intoArray(sumsB, at + 3 * LANES);
         }
+    }
+
+    /** Byte offset of row 0's element {@code e} from a sub-block's start: rows whole, or a {@link ValueTiles} tile. */
+    private static int columnBytes(int e, boolean tiled) {
+        return tiled ? e / ValueTiles.COLUMNS * ValueTiles.BLOCK_BYTES + 2 * (e % ValueTiles.COLUMNS) : 2 * e;
     }
 
     /** {@code acc[i] += sums[i]} for {@code i < n}, a multiple of LANES. */

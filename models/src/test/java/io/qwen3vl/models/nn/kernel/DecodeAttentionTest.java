@@ -1,5 +1,6 @@
 package io.qwen3vl.models.nn.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +95,60 @@ class DecodeAttentionTest {
                             expected[i]));
                 }
             }
+        }
+    }
+
+    /**
+     * Values tiled ({@link ValueTiles}, as the cache keeps fp16 values on the CPU) give exactly the
+     * output of values in rows: the kernel takes the same FMAs in the same order, only from other
+     * addresses. Odd groups of query heads take the single-query pass for the last head.
+     */
+    @ParameterizedTest
+    @CsvSource({"FLOAT16, 4, 2, 64, 1", "FLOAT16, 4, 2, 128, 77", "FLOAT16, 6, 2, 128, 600", "FLOAT16, 6, 2, 64, 300",
+        "FLOAT16, 3, 1, 128, 33", "FLOAT16, 2, 2, 64, 256", "FLOAT32, 4, 2, 128, 77", "FLOAT32, 3, 1, 64, 300"})
+    void tiledValuesGiveExactlyWhatRowsGive(String type, int heads, int kvHeads, int d, int length) {
+        DataType dtype = DataType.valueOf(type);
+        int capacity = length + 9;
+        float scale = (float) (1 / Math.sqrt(d));
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
+            NATIVE.manager().getEngine().setRandomSeed(length * 13 + d + heads);
+            NDArray q = scope.randomNormal(new Shape(heads, 1, d)).mul(2).toType(dtype, false);
+            NDArray keys = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(DataType.FLOAT16, false);
+            NDArray values = scope.randomNormal(new Shape(kvHeads, capacity, d)).toType(DataType.FLOAT16, false);
+            keys.set(new NDIndex(":, {}:, :", length), 1e4f);
+            values.set(new NDIndex(":, {}:, :", length), Float.NaN);
+            NDArray tiledKeys = tiles(keys);
+            NDArray tiledValues = scope.zeros(ValueTiles.shape(kvHeads, capacity, d), DataType.FLOAT16);
+            ValueTiles.store(tiledValues, values, 0);
+            NDArray rowValues = scope.full(new Shape(kvHeads, ValueTiles.capacity(tiledValues), d), Float.NaN)
+                    .toType(DataType.FLOAT16, false);
+            rowValues.set(new NDIndex(":, :{}, :", capacity), values);
+            assertTrue(DecodeAttention.accepts(q, tiledKeys, tiledValues));
+            assertTrue(DecodeAttention.accepts(q, tiledKeys, rowValues));
+
+            float[] fromTiles = DecodeAttention.attend(q, tiledKeys, tiledValues, length, scale)
+                    .toType(DataType.FLOAT32, false).toFloatArray();
+            float[] fromRows = DecodeAttention.attend(q, tiledKeys, rowValues, length, scale)
+                    .toType(DataType.FLOAT32, false).toFloatArray();
+            assertArrayEquals(fromRows, fromTiles);
+            for (float x : fromTiles) {
+                assertTrue(Float.isFinite(x), "a position past the length was read");
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void tiledValuesMustBeFp16AndMatchTheKeys() {
+        try (NDManager scope = NATIVE.manager().newSubManager()) {
+            NDArray q = scope.zeros(new Shape(4, 1, 64));
+            NDArray values = scope.zeros(ValueTiles.shape(2, 40, 64), DataType.FLOAT16);
+            assertTrue(DecodeAttention.accepts(q, scope.zeros(KeyTiles.shape(2, 40, 64), DataType.FLOAT16), values));
+            assertFalse(DecodeAttention.accepts(q, scope.zeros(KeyTiles.shape(2, 80, 64), DataType.FLOAT16), values),
+                    "keys of another capacity");
+            assertFalse(DecodeAttention.accepts(scope.zeros(new Shape(4, 1, 32)),
+                    scope.zeros(KeyTiles.shape(2, 40, 32), DataType.FLOAT16), values), "another head size");
+            assertFalse(DecodeAttention.accepts(q, scope.zeros(KeyTiles.shape(2, 40, 64), DataType.FLOAT16),
+                    values.toType(DataType.FLOAT32, false)), "only fp16 values are tiled");
         }
     }
 
