@@ -35,4 +35,22 @@ final class CacheTiles {
             tiles.set(region, laidOut);
         }
     }
+
+    /**
+     * The first {@code length} positions of a tiled cache as rows {@code [kvHeads, length, d]}: a new
+     * array in the tiles' manager. {@code rows} turns the used tiles (tile axis 1) into rows; what it
+     * makes on the way belongs to a scope closed here.
+     */
+    static NDArray natural(NDArray tiles, int length, UnaryOperator<NDArray> rows) {
+        int used = KeyTiles.tiles(length);
+        try (NDManager scope = tiles.getManager().newSubManager()) {
+            NDArray region = tiles.get(new NDIndex(":, :{}", used));
+            region.attach(scope);
+            NDArray all = rows.apply(region);
+            all.attach(scope);
+            NDArray out = all.get(new NDIndex(":, :{}, :", length)).duplicate();
+            out.attach(tiles.getManager());
+            return out;
+        }
+    }
 }

@@ -2,8 +2,6 @@ package io.qwen3vl.models.nn.kernel;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -78,24 +76,13 @@ public final class KeyTiles {
      * in the tiles' manager (the caller attaches it where it belongs).
      */
     public static NDArray natural(NDArray tiles, int length) {
-        Shape s = tiles.getShape();
-        long heads = s.get(0);
-        long d = s.get(2);
-        int used = tiles(length);
         // slot 2l + h holds position 16h + l: [.., d, l, h] -> [.., h, l, d]
-        try (NDManager scope = tiles.getManager().newSubManager()) {
-            NDArray region = tiles.get(new NDIndex(":, :{}, :, :", used));
-            region.attach(scope);
-            NDArray split = region.reshape(heads, used, d, HALF, 2);
-            split.attach(scope);
-            NDArray moved = split.transpose(0, 1, 4, 3, 2);
-            moved.attach(scope);
-            NDArray all = moved.reshape(heads, (long) used * POSITIONS, d);
-            all.attach(scope);
-            NDArray out = all.get(new NDIndex(":, :{}, :", length)).duplicate();
-            out.attach(tiles.getManager());
-            return out;
-        }
+        return CacheTiles.natural(tiles, length, region -> {
+            Shape s = region.getShape();
+            long d = s.get(2);
+            return region.reshape(s.get(0), s.get(1), d, HALF, 2).transpose(0, 1, 4, 3, 2)
+                    .reshape(s.get(0), s.get(1) * POSITIONS, d);
+        });
     }
 
     /** Keys {@code [kvHeads, m·POSITIONS, d]} as {@code m} tiles; the inverse of {@link #natural}. */

@@ -2,8 +2,6 @@ package io.qwen3vl.models.nn.kernel;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -87,21 +85,11 @@ public final class ValueTiles {
      * array in the tiles' manager (the caller attaches it where it belongs).
      */
     public static NDArray natural(NDArray tiles, int length) {
-        Shape s = tiles.getShape();
-        long heads = s.get(0);
-        long d = s.get(2) * COLUMNS;
-        int used = KeyTiles.tiles(length);
-        try (NDManager scope = tiles.getManager().newSubManager()) {
-            NDArray region = tiles.get(new NDIndex(":, :{}", used));
-            region.attach(scope);
-            NDArray moved = region.transpose(0, 1, 3, 2, 4); // [.., block, position, column] -> [.., position, block, column]
-            moved.attach(scope);
-            NDArray all = moved.reshape(heads, (long) used * KeyTiles.POSITIONS, d);
-            all.attach(scope);
-            NDArray out = all.get(new NDIndex(":, :{}, :", length)).duplicate();
-            out.attach(tiles.getManager());
-            return out;
-        }
+        // [.., block, position, column] -> [.., position, block, column]
+        return CacheTiles.natural(tiles, length, region -> {
+            Shape s = region.getShape();
+            return region.transpose(0, 1, 3, 2, 4).reshape(s.get(0), s.get(1) * KeyTiles.POSITIONS, s.get(2) * COLUMNS);
+        });
     }
 
     /** Values {@code [kvHeads, m·POSITIONS, d]} as {@code m} tiles; the inverse of {@link #natural}. */
