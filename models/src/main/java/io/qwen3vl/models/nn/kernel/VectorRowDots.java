@@ -55,6 +55,8 @@ final class VectorRowDots implements RowDots {
     private static final int HALF_BITS = 0x8FFFE000;
     private static final int HALF_EXP = 0x7C00;
     private static final float TWO_POW_112 = 0x1p112f;
+    /** Whether {@link #tileScorePair} keeps two sets of accumulators: only with 32 vector registers (512 bits). */
+    private static final boolean TWO_SETS = F.vectorBitSize() >= 512;
     /** Bytes of one row of a {@link KeyTiles} tile: its positions' fp16 elements. */
     private static final int TILE_ROW_BYTES = 2 * KeyTiles.POSITIONS;
     private static final VectorElementwise ELEMENTWISE = new VectorElementwise();
@@ -262,8 +264,9 @@ final class VectorRowDots implements RowDots {
      * 32 positions' element {@code i}, position {@code l} in the low and {@code 16 + l} in the high
      * half of int {@code l}: an int vector (chunk {@code c} of {@code 16 / LANES}) widens, as in
      * {@link #f16Row}, into the scores of positions {@code c·LANES ..} (low halves) and
-     * {@code 16 + c·LANES ..} (high halves), stored as they are. Rows alternate between two sets of
-     * accumulators so the FMA chains' latency does not bound the loop.
+     * {@code 16 + c·LANES ..} (high halves), stored as they are. With 32 vector registers (AVX-512)
+     * rows alternate between two sets of accumulators so the FMA chains' latency does not bound the
+     * loop; with 16 (AVX2) one set, see {@link #tileScorePair}.
      *
      * <p>Why: per key row the row-wise pass re-read both queries (four vector loads per vector of
      * keys) and reduced two vectors across lanes; it computed 15 GB/s of keys per core from cache and
@@ -294,6 +297,11 @@ final class VectorRowDots implements RowDots {
      * widened once for both: scores from {@code low} (and {@code low + 16}) of {@code dstA, dstB}.
      * Each widened vector meets its FMAs before the next is widened, for the register pressure at
      * 256 bits described at {@link #pairBlockSums} (here two accumulators had gone to the stack).
+     * Even so, with the second set of accumulators C2 still kept one or two of them on the stack at
+     * 256 bits (gdb disassembly: a load, FMA and store of the same stack slot every row, a chain
+     * through memory), so there each row adds into the one set: the chains' latency, four cycles a
+     * row, is below the pace the loop reaches. 28 layers' attention over 8K tiled fp16 positions on a
+     * Zen 3 (harness outside the repository, alternating): at least 41.7–43.2 ms against 47.4–49.2.
      */
     private static void tileScorePair(Object k, int o, int d, float[] a, float[] b, float[] dstA, float[] dstB,
                                       int low) throws Throwable {
@@ -326,11 +334,21 @@ final class VectorRowDots implements RowDots {
             IntVector u = (IntVector) INTS.invokeExact(k, o + TILE_ROW_BYTES);
             FloatVector ul = u.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three)
                     .and(bits).reinterpretAsFloats();
-            la2 = ul.fma(qa2, la2);
-            lb2 = ul.fma(qb2, lb2);
+            if (TWO_SETS) {
+                la2 = ul.fma(qa2, la2);
+                lb2 = ul.fma(qb2, lb2);
+            } else {
+                la = ul.fma(qa2, la);
+                lb = ul.fma(qb2, lb);
+            }
             FloatVector uh = u.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats();
-            ha2 = uh.fma(qa2, ha2);
-            hb2 = uh.fma(qb2, hb2);
+            if (TWO_SETS) {
+                ha2 = uh.fma(qa2, ha2);
+                hb2 = uh.fma(qb2, hb2);
+            } else {
+                ha = uh.fma(qa2, ha);
+                hb = uh.fma(qb2, hb);
+            }
         }
         if (i < d) {
             IntVector v = (IntVector) INTS.invokeExact(k, o);
