@@ -43,7 +43,7 @@ public final class KvCache {
         keys = new NDArray[layers];
         values = new NDArray[layers];
         tiledKeys = KeyTiles.wanted(dtype, manager.getDevice());
-        tiledValues = tiledKeys && ValueTiles.wanted(dtype, manager.getDevice(), headDim);
+        tiledValues = ValueTiles.wanted(dtype, manager.getDevice(), headDim);
         Shape shape = new Shape(kvHeads, capacity, headDim);
         Shape keyShape = tiledKeys ? KeyTiles.shape(kvHeads, capacity, headDim) : shape;
         Shape valueShape = tiledValues ? ValueTiles.shape(kvHeads, capacity, headDim) : shape;
