@@ -632,11 +632,8 @@ final class VectorRowDots implements RowDots {
     @Override
     public void axpyF16Tiles(ByteBuffer v, int base, int d, float[] pa, float[] pb, int pOff, int rows, float[] outA,
                              float[] outB) {
-        if (pb == null) {
-            addValues(v, base, d, pa, pa, pOff, rows, outA, null, true);
-        } else {
-            addValues(v, base, d, pa, pb, pOff, rows, outA, outB, true);
-        }
+        // One probability row (pb and outB null): paired with itself, the second sums dropped, as in axpyF16.
+        addValues(v, base, d, pa, pb == null ? pa : pb, pOff, rows, outA, outB, true);
     }
 
     /** A pass's two vectors of pairs lie inside column blocks, and every pair is in a pass (no scalar tail). */
