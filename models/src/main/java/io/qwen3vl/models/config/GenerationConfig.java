@@ -99,20 +99,6 @@ public record GenerationConfig(
                 maxNew);
     }
 
-    /** Whether decoding is argmax: no sampling, or sampling at temperature 0. */
-    public boolean greedy() {
-        return !doSample || temperature == 0;
-    }
-
-    public boolean isEos(int token) {
-        for (int id : eosTokenIds) {
-            if (id == token) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public int[] eosTokenIds() {
         return eosTokenIds.clone();

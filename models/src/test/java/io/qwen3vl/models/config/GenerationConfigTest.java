@@ -39,9 +39,6 @@ class GenerationConfigTest {
         assertEquals(OptionalInt.of(151643), g.bosTokenId());
         assertEquals(OptionalInt.of(151643), g.padTokenId());
         assertFalse(g.doSample());
-        assertTrue(g.greedy());
-        assertTrue(g.isEos(151643));
-        assertFalse(g.isEos(151644));
     }
 
     @Test
@@ -50,7 +47,6 @@ class GenerationConfigTest {
                 + " \"top_p\": 0.8, \"temperature\": 0.7, \"repetition_penalty\": 1.0, \"presence_penalty\": 1.5,"
                 + " \"max_new_tokens\": 512}");
         assertTrue(g.doSample());
-        assertFalse(g.greedy());
         assertEquals(20, g.topK());
         assertEquals(0.8, g.topP());
         assertEquals(0.7, g.temperature());
@@ -77,15 +73,17 @@ class GenerationConfigTest {
     }
 
     @Test
-    void samplingAtTemperatureZeroIsGreedy() throws IOException {
-        assertTrue(load("{\"do_sample\": true, \"temperature\": 0}").greedy());
+    void temperatureZeroIsAccepted() throws IOException {
+        GenerationConfig g = load("{\"do_sample\": true, \"temperature\": 0}");
+        assertTrue(g.doSample());
+        assertEquals(0.0, g.temperature());
     }
 
     @Test
     void absentFileIsGreedyWithEosFromModelConfig() throws IOException {
         Files.writeString(dir.resolve(ModelConfig.FILE), "{\"text_config\": {\"eos_token_id\": 151645}}");
         GenerationConfig g = GenerationConfig.load(dir);
-        assertTrue(g.greedy());
+        assertFalse(g.doSample());
         assertArrayEquals(new int[] {151645}, g.eosTokenIds());
     }
 
