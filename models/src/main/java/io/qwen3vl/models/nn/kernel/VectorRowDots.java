@@ -32,6 +32,17 @@ import jdk.incubator.vector.VectorSpecies;
  * parameters named like a buffer ({@code w}, {@code k}, {@code v}) are that view. The handles throw no
  * checked exception, but {@code invokeExact} declares {@code Throwable}: the loops declare it too and
  * each entry point turns it back into what was thrown ({@link VectorMemory#rethrow}).
+ *
+ * <p>A row's lanes are added in lane order, each lane taken out by its number, not by {@code
+ * reduceLanes(ADD)}, which leaves the order to the implementation: the Java fallback that runs
+ * before C2 compiles a kernel, and C2 on JDK 17 and 21, add in lane order, C2 on JDK 25 in
+ * another, so there about half the rows of a product differed in their last bits between a kernel's
+ * first calls and later ones (found as a flaky exact-equality test; {@code VectorRowDotsTest}).
+ * In lane order a product has the same bits cold and warm, on every JDK. The sums are written out
+ * where they are needed (for 4, 8 and 16 lanes): a helper taking the vector, or a loop over lane
+ * numbers, made the vector a heap object per row. The attention's softmax is left as it is: its
+ * exponentials differ cold and warm anyway (the fallback calls {@code Math.exp}, C2 a vector
+ * library).
  */
 final class VectorRowDots implements RowDots {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -124,7 +135,16 @@ final class VectorRowDots implements RowDots {
         for (; i < bound; i += LANES) {
             a0 = ((FloatVector) FLOATS.invokeExact(w, o + 4 * i)).fma(FloatVector.fromArray(F, x, i), a0);
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector all = a0.add(a1).add(a2.add(a3));
+        float sum = all.lane(0) + all.lane(1) + all.lane(2) + all.lane(3); // lane order: see the class comment
+        if (LANES > 4) {
+            sum = sum + all.lane(4) + all.lane(5) + all.lane(6) + all.lane(7);
+        }
+        if (LANES > 8) {
+            sum = sum + all.lane(8) + all.lane(9) + all.lane(10) + all.lane(11)
+                    + all.lane(12) + all.lane(13) + all.lane(14) + all.lane(15);
+        }
+        return sum;
     }
 
     private static float tailF32(ByteBuffer w, int rowStart, int from, int k, float[] x) {
@@ -240,7 +260,16 @@ final class VectorRowDots implements RowDots {
             a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
                     .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector all = a0.add(a1).add(a2.add(a3));
+        float sum = all.lane(0) + all.lane(1) + all.lane(2) + all.lane(3); // lane order: see the class comment
+        if (LANES > 4) {
+            sum = sum + all.lane(4) + all.lane(5) + all.lane(6) + all.lane(7);
+        }
+        if (LANES > 8) {
+            sum = sum + all.lane(8) + all.lane(9) + all.lane(10) + all.lane(11)
+                    + all.lane(12) + all.lane(13) + all.lane(14) + all.lane(15);
+        }
+        return sum;
     }
 
     /**
@@ -276,8 +305,26 @@ final class VectorRowDots implements RowDots {
                     be = even.fma(FloatVector.fromArray(F, preparedB, xj), be);
                     bo = odd.fma(FloatVector.fromArray(F, preparedB, xj + LANES), bo);
                 }
-                dstA[dstOff + r] = ae.add(ao).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, a);
-                dstB[dstOff + r] = be.add(bo).reduceLanes(VectorOperators.ADD) + tailF16(w, o, tailFrom, k, b);
+                FloatVector allA = ae.add(ao);
+                FloatVector allB = be.add(bo);
+                float sumA = allA.lane(0) + allA.lane(1) + allA.lane(2) + allA.lane(3); // lane order: see the class comment
+                if (LANES > 4) {
+                    sumA = sumA + allA.lane(4) + allA.lane(5) + allA.lane(6) + allA.lane(7);
+                }
+                if (LANES > 8) {
+                    sumA = sumA + allA.lane(8) + allA.lane(9) + allA.lane(10) + allA.lane(11)
+                            + allA.lane(12) + allA.lane(13) + allA.lane(14) + allA.lane(15);
+                }
+                float sumB = allB.lane(0) + allB.lane(1) + allB.lane(2) + allB.lane(3); // lane order: see the class comment
+                if (LANES > 4) {
+                    sumB = sumB + allB.lane(4) + allB.lane(5) + allB.lane(6) + allB.lane(7);
+                }
+                if (LANES > 8) {
+                    sumB = sumB + allB.lane(8) + allB.lane(9) + allB.lane(10) + allB.lane(11)
+                            + allB.lane(12) + allB.lane(13) + allB.lane(14) + allB.lane(15);
+                }
+                dstA[dstOff + r] = sumA + tailF16(w, o, tailFrom, k, a);
+                dstB[dstOff + r] = sumB + tailF16(w, o, tailFrom, k, b);
             }
         } catch (Throwable t) {
             throw VectorMemory.rethrow(t);
@@ -478,7 +525,16 @@ final class VectorRowDots implements RowDots {
                             .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, h + 3 * LANES), t);
                     high = t.fma(FloatVector.broadcast(F, rowScales[(h + 2 * LANES) / Int8Blocks.BLOCK]), high);
                 }
-                float sum = low.add(high).reduceLanes(VectorOperators.ADD) * 0x1p-24f;
+                FloatVector all = low.add(high);
+                float sum = all.lane(0) + all.lane(1) + all.lane(2) + all.lane(3); // lane order: see the class comment
+                if (LANES > 4) {
+                    sum = sum + all.lane(4) + all.lane(5) + all.lane(6) + all.lane(7);
+                }
+                if (LANES > 8) {
+                    sum = sum + all.lane(8) + all.lane(9) + all.lane(10) + all.lane(11)
+                            + all.lane(12) + all.lane(13) + all.lane(14) + all.lane(15);
+                }
+                sum *= 0x1p-24f;
                 // Tested, not called, when there is no tail (the released shapes): the call was 0.4 % of a step.
                 dst[dstOff + r] = paired < k ? sum + tailInt8(w, o, paired, k, scales, sb, x) : sum;
             }
