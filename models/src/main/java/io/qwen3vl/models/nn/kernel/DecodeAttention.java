@@ -173,9 +173,9 @@ public final class DecodeAttention {
                     }
                     for (; j < groups; j++) {
                         if (halfCache) {
-                            dots.f16(kb, at, d, sc.q[j], sc.prepared[j], n, sc.scores[j], b);
+                            dots.f16(kb, dots.view(kb), at, d, sc.q[j], sc.prepared[j], n, sc.scores[j], b);
                         } else {
-                            dots.f32(kb, at, d, sc.q[j], n, sc.scores[j], b);
+                            dots.f32(kb, dots.view(kb), at, d, sc.q[j], n, sc.scores[j], b);
                         }
                     }
                 }

@@ -330,12 +330,12 @@ public final class MatVec {
             int base = (r - c * v.rowsPerChunk) * v.rowBytes;
             int out = dstOff + (r - from);
             if (v.dtype == DataType.FLOAT16) {
-                dots.f16(v.chunks[c], base, k, x, prepared, end - r, dst, out);
+                dots.f16(v.chunks[c], v.views[c], base, k, x, prepared, end - r, dst, out);
             } else if (v.dtype == DataType.INT8) {
                 int scaleBase = r * (k / Int8Blocks.BLOCK) * Float.BYTES;
-                dots.int8(v.chunks[c], base, k, v.scales, scaleBase, x, end - r, dst, out);
+                dots.int8(v.chunks[c], v.views[c], base, k, v.scales, v.scalesView, scaleBase, x, end - r, dst, out);
             } else {
-                dots.f32(v.chunks[c], base, k, x, end - r, dst, out);
+                dots.f32(v.chunks[c], v.views[c], base, k, x, end - r, dst, out);
             }
             r = end;
         }

@@ -11,15 +11,18 @@ import java.nio.ByteBuffer;
 interface RowDots {
     /**
      * {@code dst[dstOff + r] = Σ_i W[r][i] · x[i]} for rows {@code r < rows} of an fp32 matrix whose
-     * row 0 starts at byte {@code base} of {@code w} (rows are {@code 4k} bytes apart).
+     * row 0 starts at byte {@code base} of {@code w} (rows are {@code 4k} bytes apart). {@code view}
+     * is {@link #view}{@code (w)}: made once per buffer by the caller that keeps the buffer, since
+     * made per call it was a heap object each time on JDK 21 and 25.
      */
-    void f32(ByteBuffer w, int base, int k, float[] x, int rows, float[] dst, int dstOff);
+    void f32(ByteBuffer w, Object view, int base, int k, float[] x, int rows, float[] dst, int dstOff);
 
     /**
      * The same for fp16 weights (rows {@code 2k} bytes apart). {@code x} is the input and
      * {@code prepared} the same input as {@link #prepareHalfInput} lays it out.
      */
-    void f16(ByteBuffer w, int base, int k, float[] x, float[] prepared, int rows, float[] dst, int dstOff);
+    void f16(ByteBuffer w, Object view, int base, int k, float[] x, float[] prepared, int rows, float[] dst,
+             int dstOff);
 
     /**
      * {@link #f16} for two inputs at once, {@code a} into {@code dstA} and {@code b} into
@@ -40,6 +43,9 @@ interface RowDots {
     void f16Tiles(ByteBuffer k, int base, int d, float[] a, float[] b, int tiles, float[] dstA, float[] dstB,
                   int dstOff);
 
+    /** {@code buffer} as the kernels read it (see {@link VectorMemory#of}), for the {@code view} parameters. */
+    Object view(ByteBuffer buffer);
+
     /** Whether {@link #f16Tiles} runs at this vector width (16 lanes or fewer, dividing 16). */
     boolean keyTiles();
 
@@ -47,11 +53,12 @@ interface RowDots {
      * The same for 8-bit weights in blocks of {@link Int8Blocks#BLOCK} (rows {@code k} bytes apart,
      * each row's bytes in {@link #int8Layout}'s order): {@code dst[dstOff + r] = Σ_b scale[r][b] ·
      * Σ_{i in b} q[r][i] · x[i]}, the row's {@code k / BLOCK} fp32 scales starting at byte
-     * {@code scaleBase} of {@code scales} for row 0, consecutive from there. {@code k} must be a
+     * {@code scaleBase} of {@code scales} for row 0, consecutive from there ({@code view} and
+     * {@code scalesView} as for {@link #f32}). {@code k} must be a
      * multiple of the block; only when {@link #int8Layout} is not null.
      */
-    void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, int rows, float[] dst,
-              int dstOff);
+    void int8(ByteBuffer w, Object view, int base, int k, ByteBuffer scales, Object scalesView, int scaleBase,
+              float[] x, int rows, float[] dst, int dstOff);
 
     /** The order in which {@link #int8} reads a row's bytes, or null when it cannot run at this vector width. */
     Int8Layout int8Layout();

@@ -25,13 +25,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #stores}) and calls them in place, not through a helper method that C2 might not inline.
  *
  * <p>The memory is passed as an {@code Object}: the buffer itself on JDK 17–19, a MemorySegment over
- * it from 20 on ({@link #of}). A row kernel makes that view once per call. An early harness saw
- * C2 allocate nothing for it, but later ones did see it allocated: 72 bytes per call of the fp16 and
- * fp32 row kernels (whose row loops C2 compiles apart, so the view escapes into them) and 144 per
- * call of the 8-bit one on JDK 21 and 25, about 210 KB per pass over the 2B decoder's 28 layers of
- * products where JDK 17 allocates 16 KB. Made inside the row loop's method instead, it was
- * scalar-replaced on JDK 25 but allocated per row on JDK 21, so it stays per call. Kernels called
- * many times in a row on one buffer, whose loops also run apart, take it from {@link #reused}.
+ * it from 20 on ({@link #of}). Weight views are made once, with the weight ({@code WeightView}):
+ * made per call of a row kernel, the segment was a heap object on JDK 21 and 25 (72 bytes per call
+ * of the fp16 and fp32 kernels, whose row loops C2 compiles apart, and 144 per 8-bit call), about
+ * 210 KB per pass over the 2B decoder's 28 layers of products against 16 KB after (harness outside
+ * the repository); made per row instead, it was scalar-replaced on JDK 25 but allocated per row on
+ * JDK 21. Kernels called many times in a row on one buffer, whose loops also run apart, take it
+ * from {@link #reused}.
  *
  * <p>Load this class only when the JVM has the {@code jdk.incubator.vector} module.
  */

@@ -94,10 +94,10 @@ final class VectorRowDots implements RowDots {
     }
 
     @Override
-    public void f32(ByteBuffer w, int base, int k, float[] x, int rows, float[] dst, int dstOff) {
+    public void f32(ByteBuffer w, Object view, int base, int k, float[] x, int rows, float[] dst, int dstOff) {
         int rowBytes = 4 * k;
         int bound = F.loopBound(k);
-        Object m = VectorMemory.of(w);
+        Object m = view;
         try {
             for (int r = 0; r < rows; r++) {
                 int o = base + r * rowBytes;
@@ -185,11 +185,12 @@ final class VectorRowDots implements RowDots {
     }
 
     @Override
-    public void f16(ByteBuffer w, int base, int k, float[] x, float[] prepared, int rows, float[] dst, int dstOff) {
+    public void f16(ByteBuffer w, Object view, int base, int k, float[] x, float[] prepared, int rows, float[] dst,
+                    int dstOff) {
         int rowBytes = 2 * k;
         int pairs = halfPairs(k);
         int tailFrom = 2 * pairs;
-        Object m = VectorMemory.of(w);
+        Object m = view;
         try {
             for (int r = 0; r < rows; r++) {
                 int o = base + r * rowBytes;
@@ -444,6 +445,11 @@ final class VectorRowDots implements RowDots {
     }
 
     @Override
+    public Object view(ByteBuffer buffer) {
+        return VectorMemory.of(buffer);
+    }
+
+    @Override
     public boolean keyTiles() {
         return LANES <= KeyTiles.POSITIONS / 2 && (KeyTiles.POSITIONS / 2) % LANES == 0;
     }
@@ -470,8 +476,8 @@ final class VectorRowDots implements RowDots {
      * groups (none in the released models' shapes) are summed by a scalar tail.
      */
     @Override
-    public void int8(ByteBuffer w, int base, int k, ByteBuffer scales, int scaleBase, float[] x, int rows,
-                     float[] dst, int dstOff) {
+    public void int8(ByteBuffer w, Object view, int base, int k, ByteBuffer scales, Object scalesView, int scaleBase,
+                     float[] x, int rows, float[] dst, int dstOff) {
         int blocks = k / Int8Blocks.BLOCK;
         int paired = int8Vectorized(k);
         float[] rowScales = ROW_SCALES.get();
@@ -484,8 +490,8 @@ final class VectorRowDots implements RowDots {
         IntVector eight = IntVector.broadcast(I, 8);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector twentyFour = IntVector.broadcast(I, 24);
-        Object wm = VectorMemory.of(w);
-        Object sm = VectorMemory.of(scales);
+        Object wm = view;
+        Object sm = scalesView;
         try {
             for (int r = 0; r < rows; r++) {
                 int o = base + r * k;

@@ -40,14 +40,21 @@ public final class WeightView {
     /** Stored rows per buffer. */
     final int rowsPerChunk;
     final ByteBuffer[] chunks;
+    /**
+     * The chunks as the kernel reads them ({@link RowDots#view}), made once: made per product on
+     * JDK 21 and 25 they were heap objects, about 210 KB a decode step of the 2B model.
+     */
+    final Object[] views;
     final float[] bias;
     /** 8-bit weights only: each row's block scales, fp32 in native order, rows after one another. */
     final ByteBuffer scales;
+    /** 8-bit weights only: {@link #scales} as the kernel reads it. */
+    final Object scalesView;
     @SuppressWarnings("unused") // keeps the slices (and so the buffers' memory owners) reachable
     private final NDArray[] owners;
 
     private WeightView(DataType dtype, int rows, int cols, int panels, int rowsPerChunk, ByteBuffer[] chunks,
-                       float[] bias, ByteBuffer scales, NDArray[] owners) {
+                       float[] bias, ByteBuffer scales, NDArray[] owners, RowDots dots) {
         this.dtype = dtype;
         this.inputType = dtype == DataType.INT8 ? DataType.FLOAT32 : dtype;
         this.rows = rows;
@@ -57,8 +64,13 @@ public final class WeightView {
         this.rowBytes = panelCols * dtype.getNumOfBytes();
         this.rowsPerChunk = rowsPerChunk;
         this.chunks = chunks;
+        this.views = new Object[chunks.length];
+        for (int c = 0; c < chunks.length; c++) {
+            views[c] = dots.view(chunks[c]);
+        }
         this.bias = bias;
         this.scales = scales;
+        this.scalesView = scales == null ? null : dots.view(scales);
         this.owners = owners;
     }
 
@@ -74,7 +86,7 @@ public final class WeightView {
         if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
             return null;
         }
-        WeightView view = of(weight, panels, bias, null, maxChunkBytes);
+        WeightView view = of(weight, panels, bias, null, dots, maxChunkBytes);
         if (view != null && dtype == DataType.FLOAT16 && view.hasNonFiniteHalf(dots, pool)) {
             return null;
         }
@@ -100,10 +112,11 @@ public final class WeightView {
         if (!s.isDirect()) {
             return null;
         }
-        return of(quants, panels, bias, s.order(ByteOrder.nativeOrder()), maxChunkBytes);
+        return of(quants, panels, bias, s.order(ByteOrder.nativeOrder()), dots, maxChunkBytes);
     }
 
-    private static WeightView of(NDArray weight, int panels, NDArray bias, ByteBuffer scales, long maxChunkBytes) {
+    private static WeightView of(NDArray weight, int panels, NDArray bias, ByteBuffer scales, RowDots dots,
+                                 long maxChunkBytes) {
         Shape shape = weight.getShape();
         DataType dtype = weight.getDataType();
         if (shape.dimension() != 2 || !Device.cpu().equals(weight.getDevice()) || panels < 1
@@ -142,7 +155,8 @@ public final class WeightView {
                 f.close();
             }
         }
-        return new WeightView(dtype, rows, (int) shape.get(1) * panels, panels, rowsPerChunk, chunks, b, scales, owners);
+        return new WeightView(dtype, rows, (int) shape.get(1) * panels, panels, rowsPerChunk, chunks, b, scales, owners,
+                dots);
     }
 
     private boolean hasNonFiniteHalf(RowDots dots, WorkerPool pool) {

@@ -69,7 +69,8 @@ class VectorRowDotsTest {
         float[] x = new float[k];
         java.util.Arrays.fill(x, 0, LANES, 1f);
         float[] dst = new float[ROWS];
-        assertColdAndWarm("fp32", expected, dst, () -> DOTS.f32(w, 0, k, x, ROWS, dst, 0));
+        Object view = DOTS.view(w);
+        assertColdAndWarm("fp32", expected, dst, () -> DOTS.f32(w, view, 0, k, x, ROWS, dst, 0));
     }
 
     @Test
@@ -96,7 +97,8 @@ class VectorRowDotsTest {
         float[] prepared = new float[2 * k];
         DOTS.prepareHalfInput(x, k, prepared);
         float[] dst = new float[ROWS];
-        assertColdAndWarm("fp16", expected, dst, () -> DOTS.f16(w, 0, k, x, prepared, ROWS, dst, 0));
+        Object view = DOTS.view(w);
+        assertColdAndWarm("fp16", expected, dst, () -> DOTS.f16(w, view, 0, k, x, prepared, ROWS, dst, 0));
         float[] dstB = new float[ROWS];
         assertColdAndWarm("fp16 pair", expected, dst,
                 () -> DOTS.f16Pair(w, 0, k, x, prepared, x, prepared, ROWS, dst, dstB, 0));
@@ -134,6 +136,8 @@ class VectorRowDotsTest {
             expected[r] = inLaneOrder(lanes, r * LANES);
         }
         float[] dst = new float[ROWS];
-        assertColdAndWarm("int8", expected, dst, () -> DOTS.int8(w, 0, k, scales, 0, x, ROWS, dst, 0));
+        Object view = DOTS.view(w);
+        Object scalesView = DOTS.view(scales);
+        assertColdAndWarm("int8", expected, dst, () -> DOTS.int8(w, view, 0, k, scales, scalesView, 0, x, ROWS, dst, 0));
     }
 }
