@@ -29,7 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Native memory is read through {@link VectorMemory}'s handles, so the same code runs on JDK 17–19
  * (ByteBuffer loads) and 22+ (MemorySegment loads). The entry points take ByteBuffers, read scalar
  * tails from them, and hand their loops the buffer as the handles read it: the {@code Object}
- * parameters named like a buffer ({@code w}, {@code k}, {@code v}) are that view. The handles throw no
+ * parameters named like a buffer ({@code w}, {@code k}, {@code v}) are that view. The weight
+ * products' entry points are given it ({@link #view}, made once per weight); the others make it. The handles throw no
  * checked exception, but {@code invokeExact} declares {@code Throwable}: the loops declare it too and
  * each entry point turns it back into what was thrown ({@link VectorMemory#rethrow}).
  *
