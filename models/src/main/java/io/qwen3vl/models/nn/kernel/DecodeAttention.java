@@ -123,6 +123,7 @@ public final class DecodeAttention {
         int scored = tiled ? KeyTiles.tiles(length) * KeyTiles.POSITIONS : length; // tiles are scored whole
         RowDots dots = MatVec.rowDots();
         ByteBuffer kb = keys.toByteBuffer(true);
+        Object keyView = dots.view(kb); // once per layer, for the row kernels below
         ByteBuffer vb = values.toByteBuffer(true);
         MatVec.pool().run(kvHeads, g -> {
             Scratch sc = SCRATCH.get().ensure(groups, d, scored);
@@ -173,9 +174,9 @@ public final class DecodeAttention {
                     }
                     for (; j < groups; j++) {
                         if (halfCache) {
-                            dots.f16(kb, dots.view(kb), at, d, sc.q[j], sc.prepared[j], n, sc.scores[j], b);
+                            dots.f16(kb, keyView, at, d, sc.q[j], sc.prepared[j], n, sc.scores[j], b);
                         } else {
-                            dots.f32(kb, dots.view(kb), at, d, sc.q[j], n, sc.scores[j], b);
+                            dots.f32(kb, keyView, at, d, sc.q[j], n, sc.scores[j], b);
                         }
                     }
                 }

@@ -98,11 +98,10 @@ final class VectorRowDots implements RowDots {
     public void f32(ByteBuffer w, Object view, int base, int k, float[] x, int rows, float[] dst, int dstOff) {
         int rowBytes = 4 * k;
         int bound = F.loopBound(k);
-        Object m = view;
         try {
             for (int r = 0; r < rows; r++) {
                 int o = base + r * rowBytes;
-                dst[dstOff + r] = f32Row(m, o, bound, x) + tailF32(w, o, bound, k, x);
+                dst[dstOff + r] = f32Row(view, o, bound, x) + tailF32(w, o, bound, k, x);
             }
         } catch (Throwable t) {
             throw VectorMemory.rethrow(t);
@@ -191,11 +190,10 @@ final class VectorRowDots implements RowDots {
         int rowBytes = 2 * k;
         int pairs = halfPairs(k);
         int tailFrom = 2 * pairs;
-        Object m = view;
         try {
             for (int r = 0; r < rows; r++) {
                 int o = base + r * rowBytes;
-                dst[dstOff + r] = f16Row(m, o, pairs, prepared) + tailF16(w, o, tailFrom, k, x);
+                dst[dstOff + r] = f16Row(view, o, pairs, prepared) + tailF16(w, o, tailFrom, k, x);
             }
         } catch (Throwable t) {
             throw VectorMemory.rethrow(t);
@@ -491,15 +489,13 @@ final class VectorRowDots implements RowDots {
         IntVector eight = IntVector.broadcast(I, 8);
         IntVector sixteen = IntVector.broadcast(I, 16);
         IntVector twentyFour = IntVector.broadcast(I, 24);
-        Object wm = view;
-        Object sm = scalesView;
         try {
             for (int r = 0; r < rows; r++) {
                 int o = base + r * k;
                 int sb = scaleBase + 4 * r * blocks;
                 int b = 0;
                 for (; b < vectorBlocks; b += LANES) {
-                    ((FloatVector) FLOATS.invokeExact(sm, sb + 4 * b)).intoArray(rowScales, b);
+                    ((FloatVector) FLOATS.invokeExact(scalesView, sb + 4 * b)).intoArray(rowScales, b);
                 }
                 for (; b < blocks; b++) {
                     rowScales[b] = scales.getFloat(sb + 4 * b);
@@ -507,8 +503,8 @@ final class VectorRowDots implements RowDots {
                 FloatVector low = FloatVector.zero(F); // runs 0 and 1 of every group
                 FloatVector high = FloatVector.zero(F); // runs 2 and 3
                 for (int g = 0; g < paired; g += 2 * INT8_GROUP) {
-                    IntVector v = (IntVector) INTS_LE.invokeExact(wm, o + g);
-                    IntVector u = (IntVector) INTS_LE.invokeExact(wm, o + g + INT8_GROUP);
+                    IntVector v = (IntVector) INTS_LE.invokeExact(view, o + g);
+                    IntVector u = (IntVector) INTS_LE.invokeExact(view, o + g + INT8_GROUP);
                     FloatVector t = ((FloatVector) v.lanewise(VectorOperators.LSHL, twentyFour)
                             .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, x, g));
                     t = ((FloatVector) v.lanewise(VectorOperators.LSHL, sixteen).and(topByte)
