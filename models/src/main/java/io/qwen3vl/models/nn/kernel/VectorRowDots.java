@@ -376,6 +376,14 @@ final class VectorRowDots implements RowDots {
      * through memory), so there each row adds into the one set: the chains' latency, four cycles a
      * row, is below the pace the loop reaches. 28 layers' attention over 8K tiled fp16 positions on a
      * Zen 3 (harness outside the repository, alternating): at least 41.7–43.2 ms against 47.4–49.2.
+     *
+     * <p>The second set is added to the first only where it is used. Added always (zero vectors at
+     * 256 bits), C2 on JDK 17 and 21 at times found the unused set's values to be loop phis of
+     * inexact type, could not unbox them ({@code -XX:+PrintIntrinsics}: "unbox failed v2=Phi"), and
+     * left three of the four stores to the Java fallback: 14.7 MB of boxed vectors a pass over 28
+     * layers at 8K positions, in some runs and not others (JFR). Harness, 8K positions, 28 layers:
+     * JDK 17 four runs of four without that garbage after the change, JDK 21 five of five (with
+     * {@link InliningDirective}, which removes a second source of it there).
      */
     private static void tileScorePair(Object k, int o, int d, float[] a, float[] b, float[] dstA, float[] dstB,
                                       int low) throws Throwable {
@@ -437,10 +445,16 @@ final class VectorRowDots implements RowDots {
             hb = vh.fma(qb, hb);
         }
         int high = low + KeyTiles.POSITIONS / 2;
-        la.add(la2).intoArray(dstA, low);
-        ha.add(ha2).intoArray(dstA, high);
-        lb.add(lb2).intoArray(dstB, low);
-        hb.add(hb2).intoArray(dstB, high);
+        if (TWO_SETS) {
+            la = la.add(la2);
+            ha = ha.add(ha2);
+            lb = lb.add(lb2);
+            hb = hb.add(hb2);
+        }
+        la.intoArray(dstA, low);
+        ha.intoArray(dstA, high);
+        lb.intoArray(dstB, low);
+        hb.intoArray(dstB, high);
     }
 
     @Override
