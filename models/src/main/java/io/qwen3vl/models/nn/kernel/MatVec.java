@@ -66,9 +66,11 @@ public final class MatVec {
     /**
      * A new instance of this package's class {@code simpleName}, one that refers to the Vector API and
      * so is loaded by name, once the caller has checked that the module is there; null when it cannot
-     * load or link on this JVM (the caller then runs without it).
+     * load or link on this JVM (the caller then runs without it). Installs the {@link InliningDirective}
+     * first, before any of the vector code is compiled.
      */
     static <T> T vectorImplementation(String simpleName, Class<T> type) {
+        InliningDirective.install();
         try {
             return type.cast(Class.forName(MatVec.class.getPackageName() + "." + simpleName)
                     .getDeclaredConstructor().newInstance());
