@@ -48,10 +48,11 @@ public final class BenchReport {
     /**
      * One decode step at {@code context} cached tokens (median time) and the bytes it must read;
      * {@code besideBytesPerSecond}, the best pass of the bandwidth probe read between its steps (0
-     * where none was: on a GPU).
+     * where none was: on a GPU); {@code heapBytesPerToken}, the Java heap a timed step allocated on
+     * average (-1 where the JVM does not count it; see {@link HeapAllocation}).
      */
     public record Decode(int context, double secondsPerToken, long weightBytes, long kvBytes,
-                         double besideBytesPerSecond) {
+                         double besideBytesPerSecond, long heapBytesPerToken) {
         public double tokensPerSecond() {
             return 1 / secondsPerToken;
         }
@@ -249,6 +250,7 @@ public final class BenchReport {
             o.addProperty("roofline_bytes_per_s", decodeRoofline(d));
             o.addProperty("bandwidth_beside_bytes_per_s", d.besideBytesPerSecond());
             o.addProperty("run_bandwidth_fraction", decodeRunFraction(d));
+            o.addProperty("heap_bytes_per_token", d.heapBytesPerToken());
             decodeJson.add(o);
         }
         root.add("decode", decodeJson);
@@ -369,6 +371,10 @@ public final class BenchReport {
                         ? pct(decodeRooflineFraction(d)) + " of " + gbs(d.besideBytesPerSecond()) + " read beside it ("
                                 + pct(decodeRunFraction(d)) + " of the run's)"
                         : pct(decodeRooflineFraction(d)) + " of bandwidth"});
+            if (d.heapBytesPerToken() >= 0) {
+                rows.add(new String[] {"  heap, decode @" + d.context(), "", "",
+                    kib(d.heapBytesPerToken()) + " allocated a token", ""});
+            }
         }
         if (video != null) {
             rows.add(new String[] {"TTFT video " + video.promptTokens() + " tok", secs(video.seconds()),
@@ -404,6 +410,10 @@ public final class BenchReport {
 
     private static String gib(long bytes) {
         return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+    }
+
+    private static String kib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
 
     private static String pct(double fraction) {

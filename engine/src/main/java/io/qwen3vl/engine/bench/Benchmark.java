@@ -191,6 +191,7 @@ public final class Benchmark {
         int warmupSteps = options.warmups() * DECODE_STEPS_PER_WARMUP;
         double[] seconds = new double[steps];
         double beside = 0;
+        long heapBytes = 0;
         try (NDManager request = model.newRequestManager()) {
             KvCache cache = model.text().newCache(context + warmupSteps + steps, request);
             cache.fillRandom(context);
@@ -206,6 +207,7 @@ public final class Benchmark {
                     if (probe != null && s >= 0 && s % STEPS_PER_PROBE == 0) {
                         beside = Math.max(beside, probe.pass());
                     }
+                    long heapBefore = HeapAllocation.allocatedBytes();
                     long start = System.nanoTime();
                     try (NDManager step = request.newSubManager()) {
                         long p = cache.length();
@@ -215,6 +217,7 @@ public final class Benchmark {
                     }
                     if (s >= 0) {
                         seconds[s] = Stats.seconds(start);
+                        heapBytes = heapBefore < 0 ? -1 : heapBytes + HeapAllocation.allocatedBytes() - heapBefore;
                     }
                 }
             }
@@ -225,7 +228,8 @@ public final class Benchmark {
         ModelConfig config = model.config();
         return new BenchReport.Decode(context, Stats.median(seconds),
                 FlopCounter.decodeWeightBytes(config, model.precision()),
-                FlopCounter.kvBytes(config.text(), model.text().cacheType(), context), beside);
+                FlopCounter.kvBytes(config.text(), model.text().cacheType(), context), beside,
+                heapBytes < 0 ? -1 : heapBytes / steps);
     }
 
     private BenchReport.VideoQuestion videoQuestion(Qwen3VL model) {

@@ -37,8 +37,8 @@ class BenchReportTest {
         b.gemm(new GemmPeak(180e9, "512x6144x2048", Map.of("512x6144x2048", 180e9), DataType.FLOAT32));
         b.load(new BenchReport.Load(1.0, 8 * GIB, 2_000_000_000L));
         // 3 GB of weights and 1 GB of cache in 0.1 s: 40 GB/s; 50 GB/s read beside it, none beside the second
-        b.decode(new BenchReport.Decode(8192, 0.1, 3_000_000_000L, 1_000_000_000L, 50e9));
-        b.decode(new BenchReport.Decode(1024, 0.1, 3_000_000_000L, 1_000_000_000L, 0));
+        b.decode(new BenchReport.Decode(8192, 0.1, 3_000_000_000L, 1_000_000_000L, 50e9, 2048));
+        b.decode(new BenchReport.Decode(1024, 0.1, 3_000_000_000L, 1_000_000_000L, 0, -1));
         BenchReport r = b.build();
         BenchReport.Decode beside = r.decode().get(0);
         assertEquals(0.8, r.decodeRooflineFraction(beside), 1e-12);
@@ -48,9 +48,13 @@ class BenchReportTest {
         assertEquals(0.8, first.get("decode_roofline_fraction").getAsDouble(), 1e-12);
         assertEquals(50e9, first.get("roofline_bytes_per_s").getAsDouble(), 1);
         assertEquals(1.0, first.get("run_bandwidth_fraction").getAsDouble(), 1e-12);
+        assertEquals(2048, first.get("heap_bytes_per_token").getAsLong());
         String table = r.toTable();
         assertTrue(table.contains("80% of 50.0 GB/s read beside it (100% of the run's)"), table);
         assertTrue(table.contains("100% of bandwidth"), table);
+        // heap counted at 8K only: one heap row
+        assertTrue(table.contains("heap, decode @8192") && table.contains("2.0 KiB allocated a token"), table);
+        assertFalse(table.contains("heap, decode @1024"), table);
     }
 
     private static JsonObject prefill(BenchReport r) {
