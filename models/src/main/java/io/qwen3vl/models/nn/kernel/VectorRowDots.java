@@ -58,6 +58,8 @@ final class VectorRowDots implements RowDots {
     private static final Int8Layout INT8_LAYOUT = 2 * LANES <= Int8Blocks.BLOCK ? Int8Layout.interleaved(LANES) : null;
     /** Whether the row loops read a duplicate of their buffer ({@link #f16Row}): JDK 17–19's ByteBuffer loads. */
     private static final boolean OWN_BUFFER_COPY = VectorMemory.form().equals("ByteBuffer");
+    /** Whether {@link #f16Row} shifts by int counts (JDK 20 on) rather than by vectors of counts. */
+    private static final boolean INT_SHIFT_COUNTS = Runtime.version().feature() >= 20;
     /** Per-thread copy of a row's block scales for {@link #int8}, grown as needed. */
     private static final ThreadLocal<float[]> ROW_SCALES = ThreadLocal.withInitial(() -> new float[0]);
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
@@ -204,8 +206,19 @@ final class VectorRowDots implements RowDots {
      * One fp16 row over its first {@code pairs} pairs, four vectors (8·LANES halves) per step into
      * four accumulators (see {@link #f32Row}). The widening is written out, not in helper methods:
      * C2 stops inlining ordinary methods once a method's graph is large (the Vector API's is), and a
-     * vector that escapes is a heap object, ten times slower. Shift counts are vectors, not ints: on
-     * Java 17 a scalar count is re-broadcast inside the loop, which cost a third of the throughput.
+     * vector that escapes is a heap object, ten times slower.
+     *
+     * <p>The loop is written twice, with shift counts as ints from JDK 20 on and as vectors before,
+     * because each JDK's C2 compiles one of the two whole and the other not always. On JDK 21 a
+     * vector count makes the Vector API mask it with a nested {@code lanewise} call, which C2 at times
+     * refused to inline ("recursive inlining is too deep"), and every vector of the loop went to the
+     * heap: with the serial or parallel collector (the CLI's child JVM runs the serial one) in every
+     * harness run, 3.5–8.5 GB/s and 2.9 GB of garbage a pass over 28 layers instead of 25 GB/s, and
+     * decode steps of 480–570 ms instead of 155 in two benchmark runs of four. On JDK 17 int counts
+     * did the same in most runs with those collectors (and cost a third of the throughput in an
+     * earlier version of the loop). With this choice, 28 layers of the 2B decoder's fp16 matrices
+     * from memory (harness outside the repository, Zen 3): 15 runs of 15 without garbage over JDK
+     * 17, 21 and 25 with the serial (three runs each), parallel and G1 collectors.
      *
      * <p>On JDK 17–19 the loop reads a duplicate of the buffer made in this method. With
      * the buffer itself, C2 reloads and re-checks its address and limit at every load; a duplicate
@@ -228,37 +241,72 @@ final class VectorRowDots implements RowDots {
         FloatVector a2 = a0;
         FloatVector a3 = a0;
         int j = 0;
-        for (; j <= pairs - 4 * LANES; j += 4 * LANES) {
-            int b = o + 4 * j;
-            int xj = 2 * j;
-            IntVector v0 = (IntVector) INTS.invokeExact(w, b);
-            IntVector v1 = (IntVector) INTS.invokeExact(w, b + 4 * LANES);
-            IntVector v2 = (IntVector) INTS.invokeExact(w, b + 8 * LANES);
-            IntVector v3 = (IntVector) INTS.invokeExact(w, b + 12 * LANES);
-            a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
-            a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
-            a2 = v1.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 2 * LANES), a2);
-            a3 = v1.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, xs, xj + 3 * LANES), a3);
-            a0 = v2.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 4 * LANES), a0);
-            a1 = v2.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, xs, xj + 5 * LANES), a1);
-            a2 = v3.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 6 * LANES), a2);
-            a3 = v3.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, xs, xj + 7 * LANES), a3);
-        }
-        for (; j < pairs; j += LANES) {
-            int xj = 2 * j;
-            IntVector v0 = (IntVector) INTS.invokeExact(w, o + 4 * j);
-            a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
-                    .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
-            a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
+        if (INT_SHIFT_COUNTS) {
+            for (; j <= pairs - 4 * LANES; j += 4 * LANES) {
+                int b = o + 4 * j;
+                int xj = 2 * j;
+                IntVector v0 = (IntVector) INTS.invokeExact(w, b);
+                IntVector v1 = (IntVector) INTS.invokeExact(w, b + 4 * LANES);
+                IntVector v2 = (IntVector) INTS.invokeExact(w, b + 8 * LANES);
+                IntVector v3 = (IntVector) INTS.invokeExact(w, b + 12 * LANES);
+                a0 = v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
+                a1 = v0.lanewise(VectorOperators.ASHR, 3).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
+                a2 = v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 2 * LANES), a2);
+                a3 = v1.lanewise(VectorOperators.ASHR, 3).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + 3 * LANES), a3);
+                a0 = v2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 4 * LANES), a0);
+                a1 = v2.lanewise(VectorOperators.ASHR, 3).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + 5 * LANES), a1);
+                a2 = v3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 6 * LANES), a2);
+                a3 = v3.lanewise(VectorOperators.ASHR, 3).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + 7 * LANES), a3);
+            }
+            for (; j < pairs; j += LANES) {
+                int xj = 2 * j;
+                IntVector v0 = (IntVector) INTS.invokeExact(w, o + 4 * j);
+                a0 = v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
+                a1 = v0.lanewise(VectorOperators.ASHR, 3).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
+            }
+        } else {
+            for (; j <= pairs - 4 * LANES; j += 4 * LANES) {
+                int b = o + 4 * j;
+                int xj = 2 * j;
+                IntVector v0 = (IntVector) INTS.invokeExact(w, b);
+                IntVector v1 = (IntVector) INTS.invokeExact(w, b + 4 * LANES);
+                IntVector v2 = (IntVector) INTS.invokeExact(w, b + 8 * LANES);
+                IntVector v3 = (IntVector) INTS.invokeExact(w, b + 12 * LANES);
+                a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
+                a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
+                a2 = v1.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 2 * LANES), a2);
+                a3 = v1.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + 3 * LANES), a3);
+                a0 = v2.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 4 * LANES), a0);
+                a1 = v2.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + 5 * LANES), a1);
+                a2 = v3.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj + 6 * LANES), a2);
+                a3 = v3.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + 7 * LANES), a3);
+            }
+            for (; j < pairs; j += LANES) {
+                int xj = 2 * j;
+                IntVector v0 = (IntVector) INTS.invokeExact(w, o + 4 * j);
+                a0 = v0.lanewise(VectorOperators.LSHL, sixteen).lanewise(VectorOperators.ASHR, three).and(bits)
+                        .reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, xj), a0);
+                a1 = v0.lanewise(VectorOperators.ASHR, three).and(bits).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, xj + LANES), a1);
+            }
         }
         FloatVector all = a0.add(a1).add(a2.add(a3));
         float sum = all.lane(0) + all.lane(1) + all.lane(2) + all.lane(3); // lane order: see the class comment
