@@ -28,8 +28,13 @@ public final class FloatRows {
 
     /** A new {@code [1, values.length]} array of {@code dtype} (fp16: each value rounded once, ties to even). */
     public static NDArray create(NDManager manager, float[] values, DataType dtype) {
-        return HostStaging.filled(manager, new Shape(1, values.length), dtype, b -> {
-            for (int i = 0; i < values.length; i++) {
+        return create(manager, values, values.length, dtype);
+    }
+
+    /** A new {@code [1, n]} array of {@code dtype} from the first {@code n} of {@code values}. */
+    public static NDArray create(NDManager manager, float[] values, int n, DataType dtype) {
+        return HostStaging.filled(manager, new Shape(1, n), dtype, b -> {
+            for (int i = 0; i < n; i++) {
                 if (dtype == DataType.FLOAT16) {
                     b.putShort(2 * i, HalfFloat.fromFloat(values[i]));
                 } else {

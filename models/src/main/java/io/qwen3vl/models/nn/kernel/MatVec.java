@@ -225,15 +225,12 @@ public final class MatVec {
         Scratch s = SCRATCH.get();
         s.ensure(k);
         FloatRows.read(x, k, s.x);
-        float[][] results = new float[views.length][];
-        for (int m = 0; m < views.length; m++) {
-            results[m] = new float[views[m].rows];
-        }
+        float[][] results = s.results(views);
         multiply(s.x, results, views);
         NDArray[] outs = new NDArray[views.length];
         for (int m = 0; m < views.length; m++) {
             // fp16 results are rounded once, after the bias, as torch's fp16 linear does
-            outs[m] = FloatRows.create(x.getManager(), results[m], views[m].inputType);
+            outs[m] = FloatRows.create(x.getManager(), results[m], views[m].rows, views[m].inputType);
         }
         return outs;
     }
@@ -369,6 +366,7 @@ public final class MatVec {
     private static final class Scratch {
         float[] x = new float[0];
         private float[] prepared = new float[0];
+        private float[][] rows = new float[0][];
         private final InputSlices slices = new InputSlices();
 
         InputSlices slices(float[] input, int k, int width, boolean half, RowDots dots) {
@@ -384,6 +382,24 @@ public final class MatVec {
                 }
             }
             return slices;
+        }
+
+        /**
+         * Output rows for {@code views}, at least as long as each view's rows, kept from call to call:
+         * the language-model head's output alone is a 600 KB array (151,936 floats) every decode step.
+         */
+        float[][] results(WeightView[] views) {
+            if (rows.length < views.length) {
+                rows = java.util.Arrays.copyOf(rows, views.length);
+            }
+            float[][] results = new float[views.length][];
+            for (int m = 0; m < views.length; m++) {
+                if (rows[m] == null || rows[m].length < views[m].rows) {
+                    rows[m] = new float[views[m].rows];
+                }
+                results[m] = rows[m];
+            }
+            return results;
         }
 
         void ensure(int k) {
