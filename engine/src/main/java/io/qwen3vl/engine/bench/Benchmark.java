@@ -207,7 +207,7 @@ public final class Benchmark {
                     if (probe != null && s >= 0 && s % STEPS_PER_PROBE == 0) {
                         beside = Math.max(beside, probe.pass());
                     }
-                    long heapBefore = HeapAllocation.allocatedBytes();
+                    HeapAllocation.Window heap = HeapAllocation.open();
                     long start = System.nanoTime();
                     try (NDManager step = request.newSubManager()) {
                         long p = cache.length();
@@ -217,7 +217,7 @@ public final class Benchmark {
                     }
                     if (s >= 0) {
                         seconds[s] = Stats.seconds(start);
-                        heapBytes = heapBefore < 0 ? -1 : heapBytes + HeapAllocation.allocatedBytes() - heapBefore;
+                        heapBytes = heap == null ? -1 : heapBytes + heap.bytes();
                     }
                 }
             }
