@@ -32,14 +32,15 @@ final class InliningDirective {
     /** The directive, in the JSON-like syntax of compiler directives files. */
     static final String TEXT = "[{ match: \"io/qwen3vl/*.*\", c2: { inline: \"-" + PACKAGE + "/VectorElementwise.*\" } }]";
 
-    private static boolean installed;
+    /** Whether the one attempt succeeded; null before it (a failed attempt is not repeated). */
+    private static Boolean installed;
 
     private InliningDirective() {
     }
 
-    /** Installs the directive once per JVM; whether it is in place. */
+    /** Tries once per JVM to install the directive; whether it is in place. */
     static synchronized boolean install() {
-        if (!installed) {
+        if (installed == null) {
             installed = add();
         }
         return installed;
